@@ -1,0 +1,101 @@
+/* Accounts, roles, sessions and scope: who is asking, what their role allows, and which administrative
+ * units they may see. A scope is one unit and everything under it; NULL/empty unit means the country. */
+#ifndef PD_AUTH_H
+#define PD_AUTH_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+typedef enum pd_role {
+    PD_ROLE_ADMIN,
+    PD_ROLE_PROVINCE,
+    PD_ROLE_DISTRICT,
+    PD_ROLE_COMMUNE,
+    PD_ROLE_TEAM,   /* community COVID team: reads people of its commune */
+    PD_ROLE_VIEWER, /* sees units and aggregate figures, never personal records */
+    PD_ROLE_COUNT
+} pd_role;
+
+typedef enum pd_perm {
+    PD_PERM_UNITS_READ,
+    PD_PERM_AREAS_WRITE, /* add thôn/bản/tổ dân phố under a commune in scope */
+    PD_PERM_PEOPLE_READ,
+    PD_PERM_PEOPLE_WRITE,
+    PD_PERM_PEOPLE_IMPORT,
+    PD_PERM_PEOPLE_EXPORT,
+    PD_PERM_AUDIT_READ,
+    PD_PERM_USERS_MANAGE,
+} pd_perm;
+
+/* Scope levels: which column of a record the scope filters on. */
+typedef enum pd_scope_level {
+    PD_SCOPE_COUNTRY = 0,
+    PD_SCOPE_PROVINCE = 1,
+    PD_SCOPE_DISTRICT = 2,
+    PD_SCOPE_COMMUNE = 3,
+} pd_scope_level;
+
+/* The caller of a domain function. The CLI acts as a country-wide admin named "cli". */
+typedef struct pd_actor {
+    int64_t user_id; /* 0 for the CLI */
+    char username[64];
+    pd_role role;
+    pd_scope_level scope_level;
+    char scope_code[16]; /* "" for the country */
+    char ip[48];         /* for the audit log; "" from the CLI */
+} pd_actor;
+
+const char *pd_role_name(pd_role role);
+/* -1 if unknown. */
+int pd_role_parse(const char *name);
+bool pd_actor_can(const pd_actor *actor, pd_perm perm);
+
+/* The CLI's actor: admin over the whole country. */
+pd_actor pd_actor_cli(void);
+
+/* True if a record held at these codes lies inside the actor's scope. */
+bool pd_scope_covers(const pd_actor *actor, const char *province_code, const char *district_code,
+                     const char *commune_code);
+
+/* The SQL condition restricting a table (alias) to the actor's scope, with one '?' to bind to
+ * pd_scope_param(), or "1" (and NULL param) for the country. E.g. "p.district_code = ?". */
+const char *pd_scope_sql(const pd_actor *actor, const char *alias, char *out, size_t cap);
+const char *pd_scope_param(const pd_actor *actor);
+
+/* Resolves a unit code into the scope it gives (level and code). PD_ENOTFOUND if no such unit;
+ * a level-4 area resolves to its commune. */
+int pd_scope_resolve(sqlite3 *db, const char *unit_code, pd_scope_level *level, char *code,
+                     size_t cap, pd_err *err);
+
+/* Creates an account. The role must fit the unit's level (province -> a province, district -> a
+ * district, commune/team -> a commune; admin/viewer any level or the country). Argon2id hash. */
+int pd_user_add(sqlite3 *db, const char *username, const char *role, const char *unit_code,
+                const char *password, const char *display_name, int64_t *id_out, pd_err *err);
+
+/* Checks a username and password. Same error, same work for an unknown user and a wrong password. */
+int pd_user_authenticate(sqlite3 *db, const char *username, const char *password, pd_actor *out,
+                         pd_err *err);
+
+/* Loads the actor for an account id. */
+int pd_actor_load(sqlite3 *db, int64_t user_id, pd_actor *out, pd_err *err);
+
+/* Sessions: a random 256-bit cookie value (only its SHA-256 is stored) and a CSRF token. */
+#define PD_SESSION_SECONDS (12 * 3600)
+int pd_session_create(sqlite3 *db, int64_t user_id, char token[65], char csrf[65], pd_err *err);
+/* Finds a live session: fills actor and csrf. PD_ENOTFOUND if absent or expired. */
+int pd_session_lookup(sqlite3 *db, const char *token, pd_actor *actor, char csrf[65], pd_err *err);
+int pd_session_delete(sqlite3 *db, const char *token, pd_err *err);
+
+/* Login rate limit: at most PD_LOGIN_MAX_FAILURES failed attempts per username and per IP in
+ * PD_LOGIN_WINDOW seconds. Thread-safe, in memory. */
+#define PD_LOGIN_MAX_FAILURES 5
+#define PD_LOGIN_WINDOW 900
+/* 0 if allowed now, else seconds to wait. */
+int pd_login_throttle_check(const char *username, const char *ip, int64_t now);
+void pd_login_throttle_record(const char *username, const char *ip, bool success, int64_t now);
+void pd_login_throttle_reset(void);
+
+#endif

@@ -1,0 +1,186 @@
+/* SQLite connection set-up, transactions, migrations runner and online backup. */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/migrations.h"
+
+int pd_db_error(sqlite3 *db, pd_err *err)
+{
+    return pd_fail(err, PD_EDB, "", "Lỗi cơ sở dữ liệu: %s", db ? sqlite3_errmsg(db) : "không mở được");
+}
+
+int pd_db_exec(sqlite3 *db, const char *sql, pd_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        pd_fail(err, PD_EDB, "", "Lỗi cơ sở dữ liệu: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return PD_EDB;
+    }
+    return PD_OK;
+}
+
+sqlite3_stmt *pd_db_prepare(sqlite3 *db, const char *sql, pd_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        pd_db_error(db, err);
+        return NULL;
+    }
+    return st;
+}
+
+static sqlite3 *open_with(const char *path, int flags, pd_err *err)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        pd_fail(err, PD_EIO, "db", "Không mở được cơ sở dữ liệu %s: %s", path,
+                db ? sqlite3_errmsg(db) : "hết bộ nhớ");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    /* WAL lets readers run beside the writer; FULL makes every COMMIT durable before it returns. */
+    if (pd_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+                   err) != PD_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+sqlite3 *pd_db_open(const char *path, pd_err *err)
+{
+    sqlite3 *db = open_with(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err);
+    if (db && pd_db_migrate(db, err) != PD_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+sqlite3 *pd_db_open_existing(const char *path, pd_err *err)
+{
+    sqlite3 *db = open_with(path, SQLITE_OPEN_READWRITE, err);
+    if (!db)
+        return NULL;
+    int v = pd_db_schema_version(db);
+    if (v < pd_db_latest_version()) {
+        if (pd_db_migrate(db, err) != PD_OK) {
+            sqlite3_close(db);
+            return NULL;
+        }
+    } else if (v > pd_db_latest_version()) {
+        pd_fail(err, PD_EDB, "db",
+                "Cơ sở dữ liệu được tạo bởi phiên bản mới hơn (lược đồ %d, bản này biết đến %d)", v,
+                pd_db_latest_version());
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void pd_db_close(sqlite3 *db)
+{
+    if (db)
+        sqlite3_close_v2(db);
+}
+
+int pd_db_schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int pd_db_latest_version(void)
+{
+    return pd_migration_count;
+}
+
+int pd_db_migrate(sqlite3 *db, pd_err *err)
+{
+    int v = pd_db_schema_version(db);
+    if (v < 0)
+        return pd_db_error(db, err);
+    for (int i = v; i < pd_migration_count; i++) {
+        if (pd_db_begin(db, err) != PD_OK)
+            return PD_EDB;
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", i + 1);
+        if (pd_db_exec(db, pd_migrations[i], err) != PD_OK || pd_db_exec(db, pragma, err) != PD_OK) {
+            pd_db_rollback(db);
+            return PD_EDB;
+        }
+        if (pd_db_commit(db, err) != PD_OK)
+            return PD_EDB;
+    }
+    return PD_OK;
+}
+
+int pd_db_begin(sqlite3 *db, pd_err *err)
+{
+    return pd_db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int pd_db_commit(sqlite3 *db, pd_err *err)
+{
+    if (pd_db_exec(db, "COMMIT", err) != PD_OK) {
+        pd_db_rollback(db);
+        return PD_EDB;
+    }
+    return PD_OK;
+}
+
+void pd_db_rollback(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int pd_db_backup(sqlite3 *db, const char *out, pd_err *err)
+{
+    sqlite3 *dst = NULL;
+    if (sqlite3_open_v2(out, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        pd_fail(err, PD_EIO, "out", "Không tạo được tệp sao lưu %s", out);
+        sqlite3_close(dst);
+        return PD_EIO;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", db, "main");
+    if (!b) {
+        pd_db_error(dst, err);
+        sqlite3_close(dst);
+        return PD_EDB;
+    }
+    int rc;
+    /* Copy in steps so writers on the live database are not blocked for the whole copy. */
+    while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep(5);
+    sqlite3_backup_finish(b);
+    int status = PD_OK;
+    if (rc != SQLITE_DONE)
+        status = pd_db_error(dst, err);
+    sqlite3_close(dst);
+    return status;
+}
+
+int pd_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (!s || !*s)
+        return sqlite3_bind_null(st, idx);
+    return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *pd_col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? (const char *)t : "";
+}

@@ -1,0 +1,43 @@
+/* The SQLite store: opening a connection (WAL, foreign keys, busy timeout, synchronous=FULL),
+ * numbered migrations tracked in PRAGMA user_version, transactions, and online backup. */
+#ifndef PD_DB_H
+#define PD_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "base/err.h"
+
+/* Opens (creating if needed) and migrates the database at path. NULL on failure (err says why). */
+sqlite3 *pd_db_open(const char *path, pd_err *err);
+/* Opens without creating or migrating: for a database that must already exist. */
+sqlite3 *pd_db_open_existing(const char *path, pd_err *err);
+void pd_db_close(sqlite3 *db);
+
+/* Runs every migration above the database's user_version, each in its own transaction. */
+int pd_db_migrate(sqlite3 *db, pd_err *err);
+int pd_db_schema_version(sqlite3 *db);
+/* The number of migrations this build knows. */
+int pd_db_latest_version(void);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return PD_OK or PD_EDB (err filled). */
+int pd_db_begin(sqlite3 *db, pd_err *err);
+int pd_db_commit(sqlite3 *db, pd_err *err);
+void pd_db_rollback(sqlite3 *db);
+
+/* Runs SQL with no result rows. */
+int pd_db_exec(sqlite3 *db, const char *sql, pd_err *err);
+/* Prepares a statement, filling err on failure. */
+sqlite3_stmt *pd_db_prepare(sqlite3 *db, const char *sql, pd_err *err);
+/* Fills err with the connection's last error. Returns PD_EDB. */
+int pd_db_error(sqlite3 *db, pd_err *err);
+
+/* Copies the live database into out with SQLite's online backup API. */
+int pd_db_backup(sqlite3 *db, const char *out, pd_err *err);
+
+/* Binds text or NULL when s is NULL or empty. */
+int pd_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+/* Column text as a C string, "" for NULL. */
+const char *pd_col_text(sqlite3_stmt *st, int col);
+
+#endif
