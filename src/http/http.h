@@ -1,0 +1,84 @@
+/* The HTTP layer's view of one request and its response, shared by the server and every feature's
+ * api.c. Handlers read the request (already authenticated and CSRF-checked by the server) and fill the
+ * response; they never touch libmicrohttpd themselves. */
+#ifndef PD_HTTP_H
+#define PD_HTTP_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "auth/auth.h"
+#include "base/err.h"
+
+#define PD_JSON_BODY_MAX (1u << 20)        /* 1 MiB */
+#define PD_UPLOAD_BODY_MAX (200u << 20)    /* 200 MiB, imports only */
+#define PD_MAX_PATH_PARAMS 4
+
+typedef struct pd_req {
+    void *conn; /* struct MHD_Connection *, for the server only */
+    const char *method;
+    const char *path;
+    const char *db_path;
+    sqlite3 *db; /* this worker thread's connection */
+    pd_actor actor;
+    bool authenticated;
+    char session_token[65];
+    char csrf[65];
+    char params[PD_MAX_PATH_PARAMS][96]; /* the :segments of the route, in order */
+    int nparams;
+    const char *body; /* JSON routes: the body, NUL-terminated */
+    size_t body_len;
+    const char *upload_path; /* upload routes: the body, spooled to this temporary file */
+    json_t *json;            /* parsed body, owned by the request */
+} pd_req;
+
+typedef struct pd_header {
+    char name[48];
+    char value[320];
+} pd_header;
+
+typedef struct pd_resp {
+    int status;
+    json_t *json;      /* sent as application/json; owned by the response */
+    char *raw;         /* or raw bytes (malloc'd, owned) */
+    size_t raw_len;
+    const unsigned char *static_data; /* or bytes that live forever (embedded assets) */
+    size_t static_len;
+    char content_type[96];
+    pd_header headers[4];
+    int nheaders;
+} pd_resp;
+
+/* A query-string argument, or NULL. */
+const char *pd_req_query(const pd_req *req, const char *name);
+/* The query-string argument as an integer (def when absent or not a number). */
+long long pd_req_query_int(const pd_req *req, const char *name, long long def);
+/* The path parameter i as an integer id; 0 if not a positive integer. */
+long long pd_req_param_id(const pd_req *req, int i);
+
+/* The JSON object in the body; on failure fills resp with 400 and returns NULL. */
+json_t *pd_req_json(pd_req *req, pd_resp *resp);
+
+/* Fills the response; each returns 0 so handlers can `return pd_resp_...`. */
+int pd_resp_json(pd_resp *resp, int status, json_t *body); /* steals body */
+int pd_resp_error(pd_resp *resp, int status, const char *code, const char *field,
+                  const char *message);
+/* Maps a domain error to its HTTP status and error code. */
+int pd_resp_err(pd_resp *resp, const pd_err *err);
+int pd_resp_file(pd_resp *resp, char *data, size_t len, const char *content_type,
+                 const char *download_name); /* steals data */
+void pd_resp_header(pd_resp *resp, const char *name, const char *value);
+
+/* JSON helpers: a string member or "" (never NULL). */
+const char *pd_json_str(const json_t *obj, const char *key);
+/* Copies a string member into out; false (and resp 400) if present but not a string. */
+bool pd_json_copy(const json_t *obj, const char *key, char *out, size_t cap, pd_resp *resp);
+/* ISO 8601 local time string for a Unix time, as a new JSON string (null for 0). */
+json_t *pd_json_time(long long unix_seconds);
+
+/* The client's address as text (server.c). */
+void pd_http_client_ip(void *conn, char *out, size_t cap);
+
+#endif

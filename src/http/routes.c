@@ -1,0 +1,78 @@
+/* The API route table and its matcher. Patterns are literal segments and :params. */
+#include "http/routes.h"
+
+#include <string.h>
+
+#include "base/text.h"
+#include "http/handlers.h"
+
+const pd_route pd_routes[] = {
+    {"POST", "/api/login", pd_api_login, PD_ROUTE_PUBLIC},
+    {"POST", "/api/logout", pd_api_logout, 0},
+    {"GET", "/api/me", pd_api_me, 0},
+    {"GET", "/api/users", pd_api_users_list, 0},
+    {"POST", "/api/users", pd_api_users_create, 0},
+    {"GET", "/api/stats", pd_api_stats, 0},
+    {"GET", "/api/units", pd_api_units_children, 0},
+    {"GET", "/api/units/search", pd_api_units_search, 0},
+    {"GET", "/api/units/:code", pd_api_unit_get, 0},
+    {"POST", "/api/units/:code/areas", pd_api_area_create, 0},
+    {"GET", "/api/people", pd_api_people_list, 0},
+    {"POST", "/api/people", pd_api_person_create, 0},
+    {"GET", "/api/people/:id", pd_api_person_get, 0},
+    {"PUT", "/api/people/:id", pd_api_person_update, 0},
+    {"GET", "/api/households", pd_api_households_list, 0},
+    {"POST", "/api/households", pd_api_household_create, 0},
+    {"GET", "/api/households/:id", pd_api_household_get, 0},
+    {"PUT", "/api/households/:id", pd_api_household_update, 0},
+    {"POST", "/api/households/:id/members", pd_api_household_add_member, 0},
+    {"DELETE", "/api/households/:id/members/:pid", pd_api_household_remove_member, 0},
+    {"POST", "/api/imports", pd_api_import_start, PD_ROUTE_UPLOAD},
+    {"GET", "/api/imports/:id", pd_api_import_get, 0},
+    {"GET", "/api/exports/people.xlsx", pd_api_export_xlsx, 0},
+    {"GET", "/api/exports/people.csv", pd_api_export_csv, 0},
+    {"GET", "/api/audit", pd_api_audit_list, 0},
+    {"GET", "/api/audit.csv", pd_api_audit_csv, 0},
+    {"GET", "/api/audit.xlsx", pd_api_audit_xlsx, 0},
+    {NULL, NULL, NULL, 0},
+};
+
+/* Matches path against pattern segment by segment, capturing :params. */
+static bool match(const char *pattern, const char *path, pd_req *req)
+{
+    int n = 0;
+    while (*pattern && *path) {
+        if (*pattern != '/' || *path != '/')
+            return false;
+        pattern++, path++;
+        size_t pl = strcspn(pattern, "/"), sl = strcspn(path, "/");
+        if (*pattern == ':') {
+            if (sl == 0 || sl >= sizeof req->params[0] || n >= PD_MAX_PATH_PARAMS)
+                return false;
+            memcpy(req->params[n], path, sl);
+            req->params[n++][sl] = '\0';
+        } else if (pl != sl || strncmp(pattern, path, pl) != 0) {
+            return false;
+        }
+        pattern += pl, path += sl;
+    }
+    if (*pattern || *path)
+        return false;
+    req->nparams = n;
+    return true;
+}
+
+const pd_route *pd_route_match(const char *method, const char *path, pd_req *req, bool *path_known)
+{
+    *path_known = false;
+    const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    for (const pd_route *r = pd_routes; r->method; r++) {
+        if (!match(r->pattern, path, req))
+            continue;
+        if (strcmp(r->method, m) == 0)
+            return r;
+        *path_known = true;
+    }
+    req->nparams = 0;
+    return NULL;
+}

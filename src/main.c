@@ -1,0 +1,42 @@
+/* phongdich: one binary, one subcommand per job. Every subcommand is a thin front end over the library. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "http/serve.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"init", pd_cmd_init, "init --db DB                  tạo cơ sở dữ liệu, nạp đơn vị hành chính"},
+    {"serve", pd_cmd_serve, "serve --db DB --listen H:P    chạy máy chủ web"},
+    {"user", pd_cmd_user, "user add --db DB --username U --role R --unit MÃ --password-stdin"},
+    {"backup", pd_cmd_backup, "backup --db DB TỆP            sao lưu trực tuyến"},
+    {"units", pd_cmd_units, "units --db DB [--search TÊN | --parent MÃ] [--json]"},
+    {"people", pd_cmd_people, "people --db DB [--q TÊN|SỐ] [--unit MÃ] [--json]"},
+};
+
+static void usage(void)
+{
+    fprintf(stderr, "phongdich — hệ thống phòng, chống dịch\n\nCách dùng: phongdich LỆNH ...\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, "  phongdich %s\n", commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage();
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "Không có lệnh %s\n\n", argv[1]);
+    usage();
+    return 2;
+}

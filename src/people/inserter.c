@@ -1,0 +1,105 @@
+/* The bulk insert path for import and demo: prepared statements reused across rows, inside the
+ * caller's transaction. Rows must already be normalised (pd_person_normalize). */
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/text.h"
+#include "people/people.h"
+#include "store/db.h"
+
+int pd_inserter_open(sqlite3 *db, pd_inserter *ins, pd_err *err)
+{
+    memset(ins, 0, sizeof *ins);
+    ins->db = db;
+    if (sqlite3_prepare_v3(db,
+                           "INSERT INTO people(full_name, name_folded, birth_date, sex, id_type,"
+                           " id_number, phone, nationality, unit_code, area_code, district_code,"
+                           " province_code, address, household_id, relation, occupation, note,"
+                           " created_at, updated_at) VALUES"
+                           " (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?18)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &ins->person, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(db,
+                           "INSERT INTO households(unit_code, area_code, district_code,"
+                           " province_code, address, head_person_id, created_at, updated_at)"
+                           " VALUES (?,?,?,?,?,?,?,?)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &ins->household, NULL) != SQLITE_OK) {
+        pd_db_error(db, err);
+        pd_inserter_close(ins);
+        return PD_EDB;
+    }
+    return PD_OK;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int pd_inserter_person(pd_inserter *ins, pd_person *p, pd_err *err)
+{
+    char folded[256];
+    pd_fold(p->full_name, folded, sizeof folded);
+    if (!p->created_at)
+        p->created_at = pd_now();
+    p->updated_at = p->created_at;
+    p->version = 1;
+    sqlite3_stmt *st = ins->person;
+    bind_text(st, 1, p->full_name);
+    bind_text(st, 2, folded);
+    pd_bind_text_or_null(st, 3, p->birth_date);
+    bind_text(st, 4, p->sex);
+    bind_text(st, 5, p->id_type);
+    pd_bind_text_or_null(st, 6, p->id_number);
+    pd_bind_text_or_null(st, 7, p->phone);
+    bind_text(st, 8, p->nationality[0] ? p->nationality : "VN");
+    bind_text(st, 9, p->unit_code);
+    pd_bind_text_or_null(st, 10, p->area_code);
+    bind_text(st, 11, p->district_code);
+    bind_text(st, 12, p->province_code);
+    bind_text(st, 13, p->address);
+    if (p->household_id)
+        sqlite3_bind_int64(st, 14, p->household_id);
+    else
+        sqlite3_bind_null(st, 14);
+    bind_text(st, 15, p->relation);
+    bind_text(st, 16, p->occupation);
+    bind_text(st, 17, p->note);
+    sqlite3_bind_int64(st, 18, p->created_at);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        return pd_db_error(ins->db, err);
+    p->id = sqlite3_last_insert_rowid(ins->db);
+    return PD_OK;
+}
+
+int pd_inserter_household(pd_inserter *ins, pd_household *h, pd_err *err)
+{
+    sqlite3_stmt *st = ins->household;
+    int64_t now = h->created_at ? h->created_at : pd_now();
+    bind_text(st, 1, h->unit_code);
+    pd_bind_text_or_null(st, 2, h->area_code);
+    bind_text(st, 3, h->district_code);
+    bind_text(st, 4, h->province_code);
+    bind_text(st, 5, h->address);
+    if (h->head_person_id)
+        sqlite3_bind_int64(st, 6, h->head_person_id);
+    else
+        sqlite3_bind_null(st, 6);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int64(st, 8, now);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        return pd_db_error(ins->db, err);
+    h->id = sqlite3_last_insert_rowid(ins->db);
+    h->created_at = h->updated_at = now;
+    return PD_OK;
+}
+
+void pd_inserter_close(pd_inserter *ins)
+{
+    sqlite3_finalize(ins->person);
+    sqlite3_finalize(ins->household);
+    ins->person = ins->household = NULL;
+}
