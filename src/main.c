@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "demo/demo.h"
 #include "http/serve.h"
+#include "people/transfer_cli.h"
 
 typedef struct command {
     const char *name;
@@ -13,8 +15,11 @@ typedef struct command {
 
 static const command commands[] = {
     {"init", pd_cmd_init, "init --db DB                  tạo cơ sở dữ liệu, nạp đơn vị hành chính"},
+    {"demo", pd_cmd_demo, "demo --db DB [--seed N] [--scale X] [--json]   dữ liệu mẫu Thành phố Bắc Kạn"},
     {"serve", pd_cmd_serve, "serve --db DB --listen H:P    chạy máy chủ web"},
     {"user", pd_cmd_user, "user add --db DB --username U --role R --unit MÃ --password-stdin"},
+    {"import", pd_cmd_import, "import --db DB [--unit MÃ] [--format csv|xlsx] [--json] TỆP"},
+    {"export", pd_cmd_export, "export --db DB --out TỆP [--format xlsx|csv] [--q TÊN] [--unit MÃ]"},
     {"backup", pd_cmd_backup, "backup --db DB TỆP            sao lưu trực tuyến"},
     {"units", pd_cmd_units, "units --db DB [--search TÊN | --parent MÃ] [--json]"},
     {"people", pd_cmd_people, "people --db DB [--q TÊN|SỐ] [--unit MÃ] [--json]"},

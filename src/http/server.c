@@ -57,7 +57,7 @@ static sqlite3 *worker_db(void)
 /* One request in flight. */
 typedef struct request {
     const pd_route *route;
-    bool api, too_large, upload_failed;
+    bool api, too_large, upload_failed, method_mismatch;
     pd_buf body;
     int upload_fd;
     char upload_path[64];
@@ -101,9 +101,8 @@ static request *request_new(struct MHD_Connection *conn, const char *url, const 
     r->req.method = method;
     r->req.path = url;
     r->api = strncmp(url, "/api/", 5) == 0;
-    bool known = false;
     if (r->api)
-        r->route = pd_route_match(method, url, &r->req, &known);
+        r->route = pd_route_match(method, url, &r->req, &r->method_mismatch);
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
     if (cl && strtoull(cl, NULL, 10) > body_limit(r))
         r->too_large = true;
@@ -230,6 +229,9 @@ static bool json_content_type(struct MHD_Connection *conn)
 static bool gate(request *r, pd_resp *resp)
 {
     pd_req *req = &r->req;
+    if (!r->route && r->method_mismatch)
+        return pd_resp_error(resp, 405, "method_not_allowed", "", "Phương thức không được hỗ trợ"),
+               false;
     if (!r->route)
         return pd_resp_error(resp, 404, "not_found", "", "Không có địa chỉ API này"), false;
     if (r->too_large)
