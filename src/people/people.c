@@ -125,9 +125,12 @@ static void normalize_id(pd_person *p, pd_field_errors *errs)
         rc = pd_check_cmnd(p->id_number, &err);
     else if (strcmp(p->id_type, "passport") == 0)
         rc = pd_check_passport(p->id_number, &err);
-    else
+    else if (p->id_type[0])
         rc = pd_fail(&err, PD_EINVAL, "id_type",
                      "Loại giấy tờ phải là CCCD (12 số), CMND (9 số) hoặc hộ chiếu");
+    else
+        rc = pd_fail(&err, PD_EINVAL, "id_number",
+                     "Số giấy tờ không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số");
     if (rc != PD_OK)
         add_error(errs, err.field, err.message);
 }

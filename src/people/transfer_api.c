@@ -19,6 +19,7 @@ typedef struct import_job {
     pd_actor actor;
     char db_path[512];
     char file[96];
+    char file_name[128]; /* as the user named it, for the audit log */
     char format[8];
     char unit[16];
     char state[12]; /* running, done, rejected, failed */
@@ -70,7 +71,11 @@ static void *run_job(void *arg)
     int rc;
     sqlite3 *db = pd_db_open_existing(j->db_path, &err);
     if (db) {
-        pd_import_options opt = {j->format[0] ? j->format : NULL, j->unit, on_progress, j};
+        pd_import_options opt = {.format = j->format[0] ? j->format : NULL,
+                                 .default_unit = j->unit,
+                                 .progress = on_progress,
+                                 .progress_ctx = j,
+                                 .file_name = j->file_name};
         rc = pd_people_import(db, &j->actor, j->file, &opt, j->report, &err);
         pd_db_close(db);
     } else {
@@ -136,6 +141,7 @@ static import_job *job_new(pd_req *req)
         pd_strlcpy(j->format, v, sizeof j->format);
     if ((v = pd_req_query(req, "unit")))
         pd_strlcpy(j->unit, v, sizeof j->unit);
+    pd_strlcpy(j->file_name, (v = pd_req_query(req, "name")) ? v : "tệp tải lên", sizeof j->file_name);
     pd_strlcpy(j->state, "running", sizeof j->state);
     pd_strlcpy(j->phase, "validate", sizeof j->phase);
     snprintf(j->file, sizeof j->file, "%s.import", req->upload_path);
