@@ -178,13 +178,30 @@ static int write_person(pd_req *req, pd_resp *resp, bool create)
                         json_pack("{s:o}", "person", person_json(req->db, &p, true)));
 }
 
+/* A role that may not change people gets 403 whatever the id (docs/api.md: "a role that may not use an
+ * endpoint at all gets 403"), before any lookup could answer 404 or the body could answer 400. */
+static bool may_write(pd_req *req, pd_resp *resp)
+{
+    if (pd_actor_can(&req->actor, PD_PERM_PEOPLE_WRITE))
+        return true;
+    if (!pd_actor_can(&req->actor, PD_PERM_PEOPLE_READ))
+        pd_resp_error(resp, 403, "denied", "", "Tài khoản không được xem dân cư");
+    else
+        pd_resp_error(resp, 403, "denied", "", "Tài khoản không được sửa dân cư");
+    return false;
+}
+
 int pd_api_person_create(pd_req *req, pd_resp *resp)
 {
+    if (!may_write(req, resp))
+        return 0;
     return write_person(req, resp, true);
 }
 
 int pd_api_person_update(pd_req *req, pd_resp *resp)
 {
+    if (!may_write(req, resp))
+        return 0;
     if (!pd_req_param_id(req, 0))
         return pd_resp_error(resp, 404, "not_found", "id", "Không tìm thấy người này");
     return write_person(req, resp, false);
@@ -271,6 +288,8 @@ static bool household_from_json(pd_req *req, pd_resp *resp, pd_household *h)
 
 int pd_api_household_create(pd_req *req, pd_resp *resp)
 {
+    if (!may_write(req, resp))
+        return 0;
     pd_household h;
     pd_err err;
     if (!household_from_json(req, resp, &h))
@@ -283,6 +302,8 @@ int pd_api_household_create(pd_req *req, pd_resp *resp)
 
 int pd_api_household_update(pd_req *req, pd_resp *resp)
 {
+    if (!may_write(req, resp))
+        return 0;
     pd_household h;
     pd_err err;
     if (!household_from_json(req, resp, &h))
@@ -296,6 +317,8 @@ int pd_api_household_update(pd_req *req, pd_resp *resp)
 
 int pd_api_household_add_member(pd_req *req, pd_resp *resp)
 {
+    if (!may_write(req, resp))
+        return 0;
     json_t *body = pd_req_json(req, resp);
     char relation[64];
     if (!body || !pd_json_copy(body, "relation", relation, sizeof relation, resp))
@@ -312,6 +335,8 @@ int pd_api_household_add_member(pd_req *req, pd_resp *resp)
 
 int pd_api_household_remove_member(pd_req *req, pd_resp *resp)
 {
+    if (!may_write(req, resp))
+        return 0;
     pd_household h;
     pd_person p;
     pd_err err;

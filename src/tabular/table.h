@@ -11,13 +11,15 @@
 typedef struct pd_table pd_table;
 
 /* Opens path; the format is detected from the content (ZIP magic -> XLSX) unless format_hint is "csv" or
- * "xlsx". */
+ * "xlsx". Returns PD_OK, or PD_EINVAL (wrong format or encoding, empty file: err says which and how
+ * to fix it), PD_EIO (unreadable) or PD_ELIMIT (XLSX too large once uncompressed). */
 int pd_table_open(const char *path, const char *format_hint, pd_table **out, pd_err *err);
 
-/* Reads the next row. Returns 1 with a row, 0 at the end, or a PD_E* code with err filled (err->field
- * holds "line N" for the faulty spot). cells stay valid until the next call; every cell is valid UTF-8
- * and NUL-terminated; *line is the 1-based line (CSV: where the record starts) or row number (XLSX).
- * Empty rows are skipped. */
+/* Reads the next row. Returns 1 with a row, 0 at the end, or -1 on error with err filled (err->code
+ * holds the PD_E* code, err->field "line N" for the faulty spot; PD_EINVAL=1 is why errors are -1).
+ * Once an error was returned, every later call returns it again. cells stay valid until the next call;
+ * every cell is valid UTF-8 and NUL-terminated; *line is the 1-based line (CSV: where the record
+ * starts) or row number (XLSX). Rows whose cells are all empty or blank are skipped. */
 int pd_table_next(pd_table *t, char ***cells, int *ncells, int64_t *line, pd_err *err);
 
 /* Fraction of the input consumed, 0..1, for progress bars. */

@@ -142,20 +142,24 @@ int pd_api_stats(pd_req *req, pd_resp *resp)
     char sql[256];
     static const char *const cols[] = {"1", "province_code", "district_code", "commune_code"};
     snprintf(sql, sizeof sql,
-             "SELECT sum(level = 3), sum(level = 4) FROM units WHERE %s%s",
+             "SELECT sum(level = 3), sum(level = 4), sum(level <= 3) FROM units WHERE %s%s",
              a->scope_level ? cols[a->scope_level] : "1", a->scope_level ? " = ?" : "");
     sqlite3_stmt *st = pd_db_prepare(req->db, sql, NULL);
-    long long communes = 0, areas = 0;
+    long long communes = 0, areas = 0, units = 0;
     if (st) {
         if (a->scope_level)
             sqlite3_bind_text(st, 1, a->scope_code, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
             communes = sqlite3_column_int64(st, 0);
             areas = sqlite3_column_int64(st, 1);
+            units = sqlite3_column_int64(st, 2);
         }
         sqlite3_finalize(st);
     }
-    return pd_resp_json(resp, 200, json_pack("{s:I, s:I, s:I, s:I}", "people", (json_int_t)people,
-                                             "households", (json_int_t)households, "communes",
-                                             (json_int_t)communes, "areas", (json_int_t)areas));
+    /* units_in_scope (docs/api.md): the province, district and commune units in scope, areas apart. */
+    return pd_resp_json(resp, 200,
+                        json_pack("{s:I, s:I, s:I, s:I, s:I}", "people", (json_int_t)people,
+                                  "households", (json_int_t)households, "units_in_scope",
+                                  (json_int_t)units, "communes", (json_int_t)communes, "areas",
+                                  (json_int_t)areas));
 }

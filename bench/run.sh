@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# bench/run.sh: the benchmarks of docs/benchmarks.md in one command (`make bench`). Builds what it needs,
+# generates a 1,000,000-person CSV into bench/out/, then measures, each beside a baseline taken in the
+# same run: CSV import rate, name search p50/p99, authenticated GET throughput (wrk) and the people
+# page's time to first render (Chromium). Prints one Markdown table (also saved to bench/out/results.md);
+# the details of every run are in bench/out/*.log. Never run by `make check`.
+#
+# Settings (environment): PHONGDICH_BUILD_DIR (default build/), BENCH_OUT (bench/out), BENCH_ROWS (1000000),
+# BENCH_SEED (2021), BENCH_IMPORT_RUNS (3), BENCH_SEARCH_QUERIES (300), BENCH_SEARCH_PASSES (3),
+# BENCH_SEARCH_BASELINE_PASSES (1), BENCH_COMMUNE (01837), BENCH_HTTP_RUNS (3), BENCH_WRK_DURATION (10s),
+# BENCH_WRK_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVE_THREADS (2), BENCH_BROWSER_RUNS (5),
+# BENCH_SMALL_ROWS (1000: the browser baseline's registry), BENCH_ONLY (comma list of import,search,http,
+# browser; the others are skipped and the last imported database in BENCH_OUT is reused).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD="${PHONGDICH_BUILD_DIR:-$ROOT/build}"
+OUT="${BENCH_OUT:-$ROOT/bench/out}"
+ROWS="${BENCH_ROWS:-1000000}"
+SEED="${BENCH_SEED:-2021}"
+IMPORT_RUNS="${BENCH_IMPORT_RUNS:-3}"
+SEARCH_QUERIES="${BENCH_SEARCH_QUERIES:-300}"
+SEARCH_PASSES="${BENCH_SEARCH_PASSES:-3}"
+SEARCH_BASELINE_PASSES="${BENCH_SEARCH_BASELINE_PASSES:-1}"
+COMMUNE="${BENCH_COMMUNE:-01837}"
+HTTP_RUNS="${BENCH_HTTP_RUNS:-3}"
+WRK_DURATION="${BENCH_WRK_DURATION:-10s}"
+WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-64}"
+WRK_THREADS="${BENCH_WRK_THREADS:-2}"
+SERVE_THREADS="${BENCH_SERVE_THREADS:-2}"
+BROWSER_RUNS="${BENCH_BROWSER_RUNS:-5}"
+SMALL_ROWS="${BENCH_SMALL_ROWS:-1000}"
+ONLY="${BENCH_ONLY:-import,search,http,browser}"
+BENCH_USER=bench
+BENCH_PASSWORD='Bench-phongdich-2021'
+
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+BIN="$BUILD/phongdich"
+CSV="$OUT/people-$ROWS.csv"
+DB="$OUT/people-$ROWS.db"
+SMALL_CSV="$OUT/people-small.csv"
+SMALL_DB="$OUT/people-small.db"
+
+wants() { [[ ",$ONLY," == *",$1,"* ]]; }
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+now_ns() { date +%s%N; }
+# Median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# 1234567.8 -> 1,234,568
+thousands() { awk -v x="$1" 'BEGIN { if (x == "" || x == "nan") { print "–"; exit } s = sprintf("%.0f", x); n = ""; while (length(s) > 3) { n = "," substr(s, length(s) - 2) n; s = substr(s, 1, length(s) - 3) } print s n }'; }
+# ok VALUE OP LIMIT -> ✔ or ✘ (OP is ge or lt)
+ok() { awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN { if (v == "" || v == "nan") { print "?"; exit } r = (op == "ge") ? (v + 0 >= l + 0) : (v + 0 < l + 0); print r ? "✔" : "✘" }'; }
+result() { awk -v k="$1" '$1 == "RESULT" && $2 == k { print $3 }' "$2" | tail -n 1; }
+rm_db() { rm -f "$1" "$1-wal" "$1-shm"; }
+
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+
+# --- Build -------------------------------------------------------------------------------------------
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    log "configuring a Release build in $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DPHONGDICH_SANITIZE=OFF >/dev/null
+fi
+if ! grep -q '^CMAKE_BUILD_TYPE:[A-Z]*=Release$' "$BUILD/CMakeCache.txt"; then
+    log "warning: $BUILD is not a Release build; figures will not be comparable"
+fi
+cmake --build "$BUILD" -j "$(nproc)" --target phongdich gen_people bench_insert_baseline bench_search >/dev/null \
+    || die "build in $BUILD"
+T_START=$(now_ns)
+
+# --- Data --------------------------------------------------------------------------------------------
+STAMP="$OUT/people-$ROWS.stamp"
+if [ ! -s "$CSV" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "rows=$ROWS seed=$SEED gen=$(cksum <"$ROOT/bench/gen_people.c")" ]; then
+    log "generating $ROWS people into $CSV"
+    "$BUILD/gen_people" --rows "$ROWS" --seed "$SEED" --out "$CSV"
+    echo "rows=$ROWS seed=$SEED gen=$(cksum <"$ROOT/bench/gen_people.c")" >"$STAMP"
+fi
+CSV_MB=$(awk -v b="$(stat -c %s "$CSV")" 'BEGIN { printf "%.0f", b / 1048576 }')
+
+# --- 1. Import -----------------------------------------------------------------------------------------
+IMPORT_RATE="" IMPORT_SECONDS="" BASE_RATE=""
+if wants import; then
+    : >"$OUT/import.log"
+    rates=() secs=() base_rates=()
+    for r in $(seq 1 "$IMPORT_RUNS"); do
+        rm_db "$DB"
+        "$BIN" init --db "$DB" >>"$OUT/import.log" 2>&1 || die "phongdich init (see $OUT/import.log)"
+        sync
+        log "import run $r/$IMPORT_RUNS: phongdich import of $ROWS rows ($CSV_MB MiB)"
+        t0=$(now_ns)
+        "$BIN" import --db "$DB" "$CSV" >>"$OUT/import.log" 2>&1 || die "phongdich import (see $OUT/import.log)"
+        t1=$(now_ns)
+        "$BUILD/bench_search" --db "$DB" --check-rows "$ROWS" >/dev/null \
+            || die "the imported database does not hold $ROWS people"
+        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        rate=$(awk -v s="$s" -v n="$ROWS" 'BEGIN { printf "%.0f", n / s }')
+        echo "run $r: phongdich import $s s, $rate rows/s" >>"$OUT/import.log"
+        rates+=("$rate") secs+=("$s")
+
+        rm_db "$OUT/baseline.db"
+        sync
+        log "import run $r/$IMPORT_RUNS: baseline, plain SQLite insert of the same rows"
+        t0=$(now_ns)
+        n=$("$BUILD/bench_insert_baseline" --db "$OUT/baseline.db" "$CSV") || die "bench_insert_baseline"
+        t1=$(now_ns)
+        [ "$n" = "$ROWS" ] || die "baseline inserted $n rows, not $ROWS"
+        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        rate=$(awk -v s="$s" -v n="$ROWS" 'BEGIN { printf "%.0f", n / s }')
+        echo "run $r: baseline insert $s s, $rate rows/s" >>"$OUT/import.log"
+        base_rates+=("$rate")
+    done
+    rm_db "$OUT/baseline.db"
+    IMPORT_RATE=$(printf '%s\n' "${rates[@]}" | median)
+    IMPORT_SECONDS=$(printf '%s\n' "${secs[@]}" | median)
+    BASE_RATE=$(printf '%s\n' "${base_rates[@]}" | median)
+    log "import: median $IMPORT_RATE rows/s (baseline $BASE_RATE rows/s)"
+fi
+[ -f "$DB" ] || die "no database $DB: run with the import benchmark first"
+
+# --- 2. Search -----------------------------------------------------------------------------------------
+if wants search; then
+    log "search: $SEARCH_QUERIES queries x $SEARCH_PASSES passes (baseline $SEARCH_BASELINE_PASSES), admin and commune $COMMUNE"
+    "$BUILD/bench_search" --db "$DB" --queries "$SEARCH_QUERIES" --passes "$SEARCH_PASSES" \
+        --baseline-passes "$SEARCH_BASELINE_PASSES" --seed "$SEED" --commune "$COMMUNE" --explain \
+        >"$OUT/search.log" 2>&1 || die "bench_search (see $OUT/search.log)"
+fi
+
+# --- Servers for 3 and 4 -------------------------------------------------------------------------------
+add_user() { # DB
+    printf '%s\n' "$BENCH_PASSWORD" | "$BIN" user add --db "$1" --username "$BENCH_USER" --role admin \
+        --password-stdin >/dev/null 2>&1 || true # already there from an earlier run
+}
+start_server() { # DB LOG -> sets SERVER_URL
+    "$BIN" serve --db "$1" --listen 127.0.0.1:0 --threads "$SERVE_THREADS" >"$2" 2>&1 &
+    PIDS+=("$!")
+    SERVER_URL=""
+    for _ in $(seq 1 150); do
+        SERVER_URL=$(grep -o 'http://[0-9.]*:[0-9]*/' "$2" | head -n 1 || true)
+        [ -n "$SERVER_URL" ] && return 0
+        kill -0 "$!" 2>/dev/null || break
+        sleep 0.2
+    done
+    die "phongdich serve did not start (see $2)"
+}
+login() { # URL -> prints the session token
+    local jar="$OUT/cookies.txt"
+    rm -f "$jar"
+    curl -sf -c "$jar" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$BENCH_USER\",\"password\":\"$BENCH_PASSWORD\"}" "${1}api/login" >/dev/null \
+        || die "login as $BENCH_USER at $1 failed"
+    awk '$6 == "pd_session" { print $7 }' "$jar"
+}
+
+SERVER_URL=""
+if wants http || wants browser; then
+    add_user "$DB"
+    start_server "$DB" "$OUT/serve.log"
+    URL="$SERVER_URL"
+    log "server on the $ROWS-person database at $URL (--threads $SERVE_THREADS)"
+fi
+
+# --- 3. HTTP throughput ----------------------------------------------------------------------------------
+declare -A RPS=()
+if wants http; then
+    TOKEN=$(login "$URL")
+    [ -n "$TOKEN" ] || die "no pd_session cookie after login"
+    paths=("api/people?limit=20&after=1000" "api/people/12345" "index.html")
+    for p in "${paths[@]}"; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: pd_session=$TOKEN" "$URL$p")
+        [ "$code" = 200 ] || die "GET /$p answered $code, not 200"
+    done
+    : >"$OUT/wrk.log"
+    for p in "${paths[@]}"; do # warm-up
+        wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d2s -H "Cookie: pd_session=$TOKEN" "$URL$p" >/dev/null
+    done
+    declare -A series=()
+    for r in $(seq 1 "$HTTP_RUNS"); do
+        for p in "${paths[@]}"; do
+            log "wrk run $r/$HTTP_RUNS: GET /$p for $WRK_DURATION"
+            out=$(wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency \
+                -H "Cookie: pd_session=$TOKEN" "$URL$p")
+            printf '### run %s GET /%s\n%s\n\n' "$r" "$p" "$out" >>"$OUT/wrk.log"
+            if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
+                die "GET /$p had error answers during the run (see $OUT/wrk.log)"
+            fi
+            rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+            series[$p]="${series[$p]:-} $rps"
+        done
+    done
+    for p in "${paths[@]}"; do
+        RPS[$p]=$(tr ' ' '\n' <<<"${series[$p]}" | grep . | median)
+        echo "median GET /$p: ${RPS[$p]} req/s (runs:${series[$p]})" >>"$OUT/wrk.log"
+    done
+fi
+
+# --- 4. Browser ----------------------------------------------------------------------------------------
+BROWSER_OK=0
+if wants browser; then
+    if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] || ! command -v node >/dev/null; then
+        log "browser: skipped (needs node and tests/node_modules/playwright-core: scripts/install-deps.sh --test)"
+    else
+        head -n "$((SMALL_ROWS + 1))" "$CSV" >"$SMALL_CSV"
+        rm_db "$SMALL_DB"
+        "$BIN" init --db "$SMALL_DB" >/dev/null 2>&1 || die "phongdich init of the small database"
+        "$BIN" import --db "$SMALL_DB" "$SMALL_CSV" >/dev/null 2>&1 || die "phongdich import of $SMALL_CSV"
+        add_user "$SMALL_DB"
+        start_server "$SMALL_DB" "$OUT/serve-small.log"
+        SMALL_URL="$SERVER_URL"
+        log "browser: $BROWSER_RUNS runs against $URL, baseline $SMALL_URL ($SMALL_ROWS people)"
+        node "$ROOT/bench/browser_first_render.mjs" --url "$URL" --baseline-url "$SMALL_URL" \
+            --user "$BENCH_USER" --password "$BENCH_PASSWORD" --runs "$BROWSER_RUNS" \
+            >"$OUT/browser.log" 2>&1 || die "browser benchmark (see $OUT/browser.log)"
+        BROWSER_OK=1
+    fi
+fi
+
+# --- Table -------------------------------------------------------------------------------------------
+ELAPSED=$(awk -v a="$T_START" -v b="$(now_ns)" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
+S="$OUT/search.log"
+ms() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.1f ms", x }'; }
+{
+    echo "| metric | target | measured (median) | baseline (median) | runs |"
+    echo "| --- | --- | --- | --- | --- |"
+    if wants import; then
+        echo "| CSV import of $(thousands "$ROWS") people (\`phongdich import\`, fresh db, $CSV_MB MiB) | ≥ 200,000 rows/s |" \
+            "$(thousands "$IMPORT_RATE") rows/s ($IMPORT_SECONDS s) $(ok "$IMPORT_RATE" ge 200000) |" \
+            "$(thousands "$BASE_RATE") rows/s (plain SQLite insert, no index/FTS) | $IMPORT_RUNS |"
+    fi
+    if wants search && [ -s "$S" ]; then
+        nq=$(result search.queries "$S")
+        for who in admin commune; do
+            label="country admin"
+            [ "$who" = commune ] && label="commune $COMMUNE"
+            p50=$(result "search.$who.fts.p50" "$S") p99=$(result "search.$who.fts.p99" "$S")
+            l50=$(result "search.$who.like.p50" "$S") l99=$(result "search.$who.like.p99" "$S")
+            echo "| name search p50, $label (list + count, as GET /api/people) | – | $(ms "$p50") | $(ms "$l50") (LIKE '%q%' + count) | $SEARCH_PASSES × $nq queries (baseline $SEARCH_BASELINE_PASSES ×) |"
+            echo "| name search p99, $label (list + count, as GET /api/people) | < 20 ms | $(ms "$p99") $(ok "$p99" lt 20) | $(ms "$l99") (LIKE '%q%' + count) | $SEARCH_PASSES × $nq queries (baseline $SEARCH_BASELINE_PASSES ×) |"
+        done
+    fi
+    if wants http; then
+        st="${RPS[index.html]}"
+        for p in "api/people?limit=20&after=1000" "api/people/12345"; do
+            echo "| authenticated GET /$p, wrk -t$WRK_THREADS -c$WRK_CONNECTIONS keep-alive | ≥ 20,000 req/s |" \
+                "$(thousands "${RPS[$p]}") req/s $(ok "${RPS[$p]}" ge 20000) | $(thousands "$st") req/s (GET /index.html, same server) |" \
+                "$HTTP_RUNS × $WRK_DURATION |"
+        done
+    fi
+    if [ "$BROWSER_OK" = 1 ]; then
+        B="$OUT/browser.log"
+        fr=$(result browser.first_render.ms "$B") br=$(result browser.baseline.ms "$B")
+        echo "| people page (#/people) navigation → first row visible, $(thousands "$ROWS") people | < 1 s |" \
+            "$(awk -v x="$fr" 'BEGIN { printf "%.0f ms", x }') $(ok "$fr" lt 1000) |" \
+            "$(awk -v x="$br" 'BEGIN { printf "%.0f ms", x }') (same page, $(thousands "$SMALL_ROWS") people) | $BROWSER_RUNS |"
+    fi
+    echo
+    echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'), build $(basename "$BUILD"); $(date '+%Y-%m-%d %H:%M'); measured in ${ELAPSED} s. Details: bench/out/*.log"
+} | tee "$OUT/results.md"

@@ -1,0 +1,14 @@
+// tests/browser/routes.js: the routes of the capabilities not built yet, with their menu labels.
+export const SOON_ROUTES = [
+  ['/declarations', 'Khai báo y tế'],
+  ['/cases', 'Ca bệnh F0'],
+  ['/tracing', 'Truy vết'],
+  ['/testing', 'Xét nghiệm'],
+  ['/quarantine', 'Cách ly'],
+  ['/treatment', 'Điều trị'],
+  ['/vaccination', 'Tiêm chủng'],
+  ['/levels', 'Cấp độ dịch'],
+  ['/directives', 'Văn bản chỉ đạo'],
+  ['/support', 'Hỗ trợ'],
+  ['/forecast', 'Dự báo'],
+];

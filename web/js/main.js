@@ -1,0 +1,132 @@
+// main.js: entry point and hash router. Loads the session, shows the login page or the app shell,
+// and renders the page of the current route (#/people, #/people/123, ...).
+import { mount, h } from './dom.js';
+import { onUnauthorized, qs } from './api.js';
+import { session, loadSession, clearSession, logout, can } from './session.js';
+import { ensureShell, dropShell, markActive } from './shell.js';
+import { SOON } from './nav.js';
+import { errorBox, alertBox, pageHead } from './ui.js';
+import { renderLogin } from './page-login.js';
+import { renderDashboard } from './page-dashboard.js';
+import { renderPeople } from './page-people.js';
+import { renderPerson } from './page-person.js';
+import { renderPersonForm } from './page-person-form.js';
+import { renderHouseholds, renderHouseholdForm } from './page-households.js';
+import { renderHousehold } from './page-household.js';
+import { renderUnits, renderUnit } from './page-units.js';
+import { renderImport } from './page-import.js';
+import { renderAudit } from './page-audit.js';
+import { renderUsers } from './page-users.js';
+import { renderPlaceholder } from './page-placeholder.js';
+
+const ROUTES = [
+  { path: '/login', page: renderLogin, public: true },
+  { path: '/', page: renderDashboard },
+  { path: '/people', page: renderPeople, perm: 'people.read' },
+  { path: '/people/new', page: renderPersonForm, perm: 'people.write' },
+  { path: '/people/:id', page: renderPerson, perm: 'people.read' },
+  { path: '/people/:id/edit', page: renderPersonForm, perm: 'people.write' },
+  { path: '/households', page: renderHouseholds, perm: 'people.read' },
+  { path: '/households/new', page: renderHouseholdForm, perm: 'people.write' },
+  { path: '/households/:id', page: renderHousehold, perm: 'people.read' },
+  { path: '/units', page: renderUnits, perm: 'units.read' },
+  { path: '/units/:code', page: renderUnit, perm: 'units.read' },
+  { path: '/import', page: renderImport, perm: 'people.import' },
+  { path: '/audit', page: renderAudit, perm: 'audit.read' },
+  { path: '/users', page: renderUsers, perm: 'users.manage' },
+  ...SOON.map((item) => ({ path: item.path, page: (ctx) => renderPlaceholder(ctx, item), perm: item.perm })),
+];
+
+const app = document.getElementById('app');
+let current = null;
+let seq = 0;
+
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const i = raw.indexOf('?');
+  const path = (i < 0 ? raw : raw.slice(0, i)) || '/';
+  const query = Object.fromEntries(new URLSearchParams(i < 0 ? '' : raw.slice(i + 1)));
+  return { path: path.startsWith('/') ? path : '/' + path, query, raw };
+}
+
+function match(path) {
+  const parts = path.split('/').filter(Boolean);
+  for (const r of ROUTES) {
+    const rp = r.path.split('/').filter(Boolean);
+    if (rp.length !== parts.length) continue;
+    const params = {};
+    let ok = true;
+    for (let i = 0; i < rp.length && ok; i++) {
+      if (rp[i].startsWith(':')) params[rp[i].slice(1)] = decodeURIComponent(parts[i]);
+      else ok = rp[i] === parts[i];
+    }
+    if (ok) return { route: r, params };
+  }
+  return null;
+}
+
+export function navigate(hash) { location.hash = hash; }
+
+async function onLogout() {
+  await logout();
+  dropShell();
+  location.hash = '#/login';
+}
+
+async function render() {
+  const my = ++seq;
+  const { path, query, raw } = parseHash();
+  const m = match(path);
+  if (current) {
+    current.controller.abort();
+    if (typeof current.cleanup === 'function') current.cleanup();
+    current = null;
+  }
+  if (!session.user && !(m && m.route.public)) {
+    try {
+      await loadSession();
+    } catch (e) {
+      if (my === seq) mount(app, h('main', { class: 'main main-plain' }, errorBox(e)));
+      return;
+    }
+    if (my !== seq) return;
+    if (!session.user) {
+      location.replace('#/login' + qs({ next: raw === '/' ? '' : raw }));
+      return;
+    }
+  }
+  const controller = new AbortController();
+  current = { controller, cleanup: null };
+  const ctx = { params: m ? m.params : {}, query, path, signal: controller.signal, navigate };
+  if (m && m.route.public) {
+    dropShell();
+    ctx.el = app;
+    current.cleanup = m.route.page(ctx);
+    return;
+  }
+  ctx.el = ensureShell(app, onLogout);
+  markActive(path);
+  ctx.el.scrollTop = 0;
+  window.scrollTo(0, 0);
+  if (!m) {
+    mount(ctx.el, pageHead('Không tìm thấy trang'), alertBox('info', 'Địa chỉ này không tồn tại. ', h('a', { href: '#/' }, 'Về trang tổng quan')));
+    document.title = 'Không tìm thấy trang';
+    return;
+  }
+  if (!can(m.route.perm)) {
+    mount(ctx.el, pageHead('Không có quyền truy cập'), alertBox('error', 'Tài khoản của bạn không được phép dùng chức năng này.'));
+    document.title = 'Không có quyền truy cập';
+    return;
+  }
+  current.cleanup = m.route.page(ctx);
+}
+
+onUnauthorized(() => {
+  const { raw } = parseHash();
+  clearSession();
+  dropShell();
+  if (!raw.startsWith('/login')) location.hash = '#/login' + qs({ next: raw === '/' ? '' : raw, expired: 1 });
+});
+
+window.addEventListener('hashchange', render);
+render();

@@ -1,0 +1,51 @@
+// nav.js: the navigation menu: every capability of the system, with the permission each one needs.
+// Capabilities not built yet are listed too and open a page that says so.
+
+export const NAV = [
+  {
+    group: 'Quản lý dân cư',
+    items: [
+      { path: '/', label: 'Tổng quan' },
+      { path: '/people', label: 'Dân cư', perm: 'people.read' },
+      { path: '/households', label: 'Hộ gia đình', perm: 'people.read' },
+      { path: '/units', label: 'Đơn vị hành chính', perm: 'units.read' },
+      { path: '/import', label: 'Nhập dữ liệu', perm: 'people.import' },
+    ],
+  },
+  {
+    group: 'Phòng chống dịch',
+    items: [
+      { path: '/declarations', label: 'Khai báo y tế', perm: 'people.read', soon: true,
+        about: 'Tiếp nhận và tra cứu khai báo y tế của người dân và người đến địa phương.' },
+      { path: '/cases', label: 'Ca bệnh F0', perm: 'people.read', soon: true,
+        about: 'Ghi nhận, theo dõi và báo cáo các ca bệnh F0 trên địa bàn.' },
+      { path: '/tracing', label: 'Truy vết', perm: 'people.read', soon: true,
+        about: 'Truy vết các trường hợp tiếp xúc gần (F1, F2) với ca bệnh.' },
+      { path: '/testing', label: 'Xét nghiệm', perm: 'people.read', soon: true,
+        about: 'Lập danh sách, ghi nhận kết quả xét nghiệm nhanh và RT-PCR.' },
+      { path: '/quarantine', label: 'Cách ly', perm: 'people.read', soon: true,
+        about: 'Quản lý cách ly tại nhà, cách ly tập trung và thời hạn cách ly.' },
+      { path: '/treatment', label: 'Điều trị', perm: 'people.read', soon: true,
+        about: 'Theo dõi điều trị F0 tại nhà và tại cơ sở y tế.' },
+      { path: '/vaccination', label: 'Tiêm chủng', perm: 'people.read', soon: true,
+        about: 'Theo dõi tiêm chủng vắc xin COVID-19 theo mũi tiêm và đối tượng.' },
+      { path: '/levels', label: 'Cấp độ dịch', perm: 'units.read', soon: true,
+        about: 'Đánh giá và công bố cấp độ dịch theo từng đơn vị hành chính.' },
+      { path: '/directives', label: 'Văn bản chỉ đạo', soon: true,
+        about: 'Tra cứu văn bản chỉ đạo, hướng dẫn phòng chống dịch của các cấp.' },
+      { path: '/support', label: 'Hỗ trợ', perm: 'people.read', soon: true,
+        about: 'Quản lý hỗ trợ an sinh cho người dân bị ảnh hưởng bởi dịch.' },
+      { path: '/forecast', label: 'Dự báo', perm: 'units.read', soon: true,
+        about: 'Dự báo diễn biến dịch từ số liệu ca bệnh và tiêm chủng.' },
+    ],
+  },
+  {
+    group: 'Hệ thống',
+    items: [
+      { path: '/audit', label: 'Nhật ký truy cập', perm: 'audit.read' },
+      { path: '/users', label: 'Tài khoản', perm: 'users.manage' },
+    ],
+  },
+];
+
+export const SOON = NAV.flatMap((g) => g.items).filter((i) => i.soon);

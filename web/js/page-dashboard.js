@@ -1,0 +1,45 @@
+// page-dashboard.js: "Tổng quan": the figures of /api/stats for the user's scope and quick links.
+import { h, mount } from './dom.js';
+import { get } from './api.js';
+import { session, can } from './session.js';
+import { fmtNumber, roleLabel } from './format.js';
+import { pageHead, loading, showError, linkButton } from './ui.js';
+
+// [key in /api/stats, label, note, link, permission for the link]. The server may name the unit count
+// units_in_scope (docs/api.md) or communes.
+const CARDS = [
+  ['people', 'Nhân khẩu', 'Người dân trong phạm vi quản lý', '#/people', 'people.read'],
+  ['households', 'Hộ gia đình', 'Hộ đã đăng ký', '#/households', 'people.read'],
+  ['units_in_scope', 'Đơn vị hành chính', 'Tỉnh, huyện, xã trong phạm vi', '#/units', 'units.read'],
+  ['communes', 'Xã, phường, thị trấn', 'Đơn vị cấp xã trong phạm vi', '#/units', 'units.read'],
+  ['areas', 'Thôn, bản, tổ dân phố', 'Địa bàn dưới cấp xã', '#/units', 'units.read'],
+];
+
+export async function renderDashboard(ctx) {
+  const { el, signal } = ctx;
+  const user = session.user;
+  const stats = h('div', { class: 'stat-grid', id: 'stats' }, loading('Đang tải số liệu…'));
+  const quick = [
+    can('people.read') ? linkButton('Tìm người dân', '#/people', 'btn btn-primary') : null,
+    can('people.write') ? linkButton('Thêm nhân khẩu', '#/people/new', 'btn') : null,
+    can('people.import') ? linkButton('Nhập dữ liệu từ tệp', '#/import', 'btn') : null,
+    can('units.read') ? linkButton('Xem đơn vị hành chính', '#/units', 'btn') : null,
+  ].filter(Boolean);
+  mount(el,
+    pageHead('Tổng quan'),
+    h('p', { class: 'lead' }, 'Xin chào ', h('strong', null, user.display_name || user.username), '. Vai trò: ',
+      roleLabel(user.role), '. Phạm vi quản lý: ', h('strong', null, user.unit_name || 'Toàn quốc'), '.'),
+    stats,
+    quick.length ? h('section', { class: 'panel' }, h('h2', null, 'Thao tác nhanh'), h('div', { class: 'quick' }, quick)) : null);
+  try {
+    const s = await get('/api/stats', null, { signal });
+    mount(stats, CARDS.filter(([key]) => key in s).map(([key, label, sub, href, perm]) => {
+      const body = [h('span', { class: 'stat-label' }, label),
+        h('span', { class: 'stat-value', dataset: { stat: key } }, fmtNumber(s[key])),
+        h('span', { class: 'stat-sub' }, sub)];
+      return can(perm) ? h('a', { class: 'stat', href }, body) : h('div', { class: 'stat' }, body);
+    }));
+  } catch (e) {
+    showError(stats, e);
+  }
+}
