@@ -350,13 +350,18 @@ static int unit_name(sqlite3 *db, const char *code, char *out, size_t cap, pd_er
     return PD_OK;
 }
 
+void pd_demo_password(const char *username, char *out, size_t cap)
+{
+    snprintf(out, cap, "demo@%s2021", username);
+}
+
 static int add_accounts(builder *b)
 {
     for (int i = 0; i < PD_DEMO_ACCOUNTS; i++) {
         const account_spec *s = &accounts[i];
         pd_demo_account *a = &b->out->accounts[b->out->account_count];
         pd_strlcpy(a->username, s->username, sizeof a->username);
-        snprintf(a->password, sizeof a->password, "demo@%s2021", s->username);
+        pd_demo_password(s->username, a->password, sizeof a->password);
         pd_strlcpy(a->role, s->role, sizeof a->role);
         pd_strlcpy(a->unit_code, s->unit_code, sizeof a->unit_code);
         if (unit_name(b->db, s->unit_code, a->unit_name, sizeof a->unit_name, b->err) != PD_OK)

@@ -5,6 +5,7 @@
 #define PD_DEMO_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -59,6 +60,9 @@ typedef struct pd_demo_summary {
  * writes people and households in one transaction and creates the accounts. Refuses (PD_ECONFLICT)
  * a database that already holds people or one of the demo usernames; PD_EINVAL for a bad scale. */
 int pd_demo_build(sqlite3 *db, const pd_demo_options *opt, pd_demo_summary *out, pd_err *err);
+
+/* The password a demo account is given (printed by demo and by serve --announce-demo). */
+void pd_demo_password(const char *username, char *out, size_t cap);
 
 /* `phongdich demo --db DB [--seed N] [--scale X] [--json]`; argv excludes the subcommand. Returns
  * the process exit status. */

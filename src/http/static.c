@@ -8,6 +8,7 @@
 #include "base/assets.h"
 #include "base/file.h"
 #include "base/text.h"
+#include "demo/demo.h"
 #include "store/db.h"
 
 static const char *mime_type(const char *path)
@@ -79,9 +80,13 @@ void pd_static_print_demo_accounts(const char *db_path)
                                      " FROM users u LEFT JOIN units n ON n.code = u.unit_code"
                                      " ORDER BY u.id",
                                      NULL);
-    printf("Tài khoản:\n");
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        printf("  %-10s %-9s %s\n", pd_col_text(st, 0), pd_col_text(st, 1), pd_col_text(st, 2));
+    printf("Tài khoản mẫu (chỉ để thử, không dùng cho dữ liệu thật):\n");
+    char password[64];
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        pd_demo_password(pd_col_text(st, 0), password, sizeof password);
+        printf("  %-10s %-18s %-9s %s\n", pd_col_text(st, 0), password, pd_col_text(st, 1),
+               pd_col_text(st, 2));
+    }
     sqlite3_finalize(st);
     pd_db_close(db);
 }

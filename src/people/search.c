@@ -28,7 +28,10 @@ static void add_param(compiled *c, const char *v)
     c->params[c->nparams++] = v;
 }
 
-/* "nguyễn  văn" -> name : "nguyen"* AND name : "van"*  (only letters and digits kept). */
+/* "nguyễn  văn" -> name : "nguyen"* AND name : "van"*. Punctuation inside a word is kept: FTS5
+ * tokenizes a quoted string into a phrase of adjacent tokens, so "h'hen" matches the name H'Hen Niê
+ * exactly as it was indexed (tokens h, hen). Only '"' is special inside the string; it is dropped, and
+ * so are words without a letter or digit. */
 static bool build_match(const char *q, char *out, size_t cap)
 {
     char folded[256];
@@ -40,11 +43,15 @@ static bool build_match(const char *q, char *out, size_t cap)
     for (char *w = strtok_r(folded, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
         char word[128];
         size_t n = 0;
-        for (char *c = w; *c && n + 1 < sizeof word; c++)
-            if ((unsigned char)*c >= 0x80 || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))
-                word[n++] = *c;
+        bool letters = false;
+        for (char *c = w; *c && n + 1 < sizeof word; c++) {
+            if (*c == '"')
+                continue;
+            letters |= (unsigned char)*c >= 0x80 || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9');
+            word[n++] = *c;
+        }
         word[n] = '\0';
-        if (!n)
+        if (!letters)
             continue;
         int w_len = snprintf(out + at, cap - at, "%sname : \"%s\"*", any ? " AND " : "", word);
         if (w_len < 0 || (size_t)w_len >= cap - at)

@@ -22,8 +22,21 @@
 /* ---- columns ---- */
 
 enum field {
-    F_NAME, F_BIRTH, F_SEX, F_IDTYPE, F_IDNUM, F_PHONE, F_NAT, F_UNIT, F_AREA, F_ADDR, F_HHKEY,
-    F_REL, F_OCC, F_NOTE, F_COUNT,
+    F_NAME,
+    F_BIRTH,
+    F_SEX,
+    F_IDTYPE,
+    F_IDNUM,
+    F_PHONE,
+    F_NAT,
+    F_UNIT,
+    F_AREA,
+    F_ADDR,
+    F_HHKEY,
+    F_REL,
+    F_OCC,
+    F_NOTE,
+    F_COUNT,
     F_SKIP = -1,    /* a row-number column such as "STT" */
     F_UNNAMED = -2, /* no header: must stay empty */
 };
@@ -34,9 +47,9 @@ static const char *const field_key[F_COUNT] = {
 
 /* The headers the export writes; the first name the import accepts for each field. */
 static const char *const field_label[F_COUNT] = {
-    "Họ và tên", "Ngày sinh", "Giới tính", "Loại giấy tờ",       "Số giấy tờ",  "Số điện thoại",
-    "Quốc tịch", "Mã xã",     "Mã thôn",   "Địa chỉ",            "Mã hộ",       "Quan hệ với chủ hộ",
-    "Nghề nghiệp", "Ghi chú"};
+    "Họ và tên",     "Ngày sinh",          "Giới tính",   "Loại giấy tờ", "Số giấy tờ",
+    "Số điện thoại", "Quốc tịch",          "Mã xã",       "Mã thôn",      "Địa chỉ",
+    "Mã hộ",         "Quan hệ với chủ hộ", "Nghề nghiệp", "Ghi chú"};
 
 typedef struct alias {
     const char *key; /* folded, letters and digits only */
@@ -45,37 +58,86 @@ typedef struct alias {
 } alias;
 
 static const alias aliases[] = {
-    {"hovaten", F_NAME, NULL}, {"hoten", F_NAME, NULL}, {"hotendaydu", F_NAME, NULL},
-    {"fullname", F_NAME, NULL}, {"name", F_NAME, NULL},
-    {"ngaysinh", F_BIRTH, NULL}, {"namsinh", F_BIRTH, NULL}, {"ngaythangnamsinh", F_BIRTH, NULL},
-    {"birthdate", F_BIRTH, NULL}, {"dateofbirth", F_BIRTH, NULL}, {"dob", F_BIRTH, NULL},
-    {"gioitinh", F_SEX, NULL}, {"sex", F_SEX, NULL}, {"gender", F_SEX, NULL},
-    {"loaigiayto", F_IDTYPE, NULL}, {"loaigiaytotuythan", F_IDTYPE, NULL}, {"idtype", F_IDTYPE, NULL},
-    {"sogiayto", F_IDNUM, NULL}, {"sogiaytotuythan", F_IDNUM, NULL}, {"idnumber", F_IDNUM, NULL},
-    {"socccdcmnd", F_IDNUM, NULL}, {"socmndcccd", F_IDNUM, NULL}, {"cccdcmnd", F_IDNUM, NULL},
-    {"cmndcccd", F_IDNUM, NULL}, {"socccdcmndhochieu", F_IDNUM, NULL},
-    {"socccd", F_IDNUM, "cccd"}, {"cccd", F_IDNUM, "cccd"}, {"socancuoccongdan", F_IDNUM, "cccd"},
-    {"cancuoccongdan", F_IDNUM, "cccd"}, {"socancuoc", F_IDNUM, "cccd"},
-    {"socmnd", F_IDNUM, "cmnd"}, {"cmnd", F_IDNUM, "cmnd"}, {"sochungminhnhandan", F_IDNUM, "cmnd"},
+    {"hovaten", F_NAME, NULL},
+    {"hoten", F_NAME, NULL},
+    {"hotendaydu", F_NAME, NULL},
+    {"fullname", F_NAME, NULL},
+    {"name", F_NAME, NULL},
+    {"ngaysinh", F_BIRTH, NULL},
+    {"namsinh", F_BIRTH, NULL},
+    {"ngaythangnamsinh", F_BIRTH, NULL},
+    {"birthdate", F_BIRTH, NULL},
+    {"dateofbirth", F_BIRTH, NULL},
+    {"dob", F_BIRTH, NULL},
+    {"gioitinh", F_SEX, NULL},
+    {"gioi", F_SEX, NULL},
+    {"sex", F_SEX, NULL},
+    {"gender", F_SEX, NULL},
+    {"loaigiayto", F_IDTYPE, NULL},
+    {"loaigiaytotuythan", F_IDTYPE, NULL},
+    {"idtype", F_IDTYPE, NULL},
+    {"sogiayto", F_IDNUM, NULL},
+    {"sogiaytotuythan", F_IDNUM, NULL},
+    {"idnumber", F_IDNUM, NULL},
+    {"socccdcmnd", F_IDNUM, NULL},
+    {"socmndcccd", F_IDNUM, NULL},
+    {"cccdcmnd", F_IDNUM, NULL},
+    {"cmndcccd", F_IDNUM, NULL},
+    {"socccdcmndhochieu", F_IDNUM, NULL},
+    {"socccd", F_IDNUM, "cccd"},
+    {"cccd", F_IDNUM, "cccd"},
+    {"socancuoccongdan", F_IDNUM, "cccd"},
+    {"cancuoccongdan", F_IDNUM, "cccd"},
+    {"socancuoc", F_IDNUM, "cccd"},
+    {"socmnd", F_IDNUM, "cmnd"},
+    {"cmnd", F_IDNUM, "cmnd"},
+    {"sochungminhnhandan", F_IDNUM, "cmnd"},
     {"chungminhnhandan", F_IDNUM, "cmnd"},
-    {"sohochieu", F_IDNUM, "passport"}, {"hochieu", F_IDNUM, "passport"},
-    {"passport", F_IDNUM, "passport"}, {"passportnumber", F_IDNUM, "passport"},
-    {"sodienthoai", F_PHONE, NULL}, {"dienthoai", F_PHONE, NULL}, {"sdt", F_PHONE, NULL},
-    {"sodt", F_PHONE, NULL}, {"didong", F_PHONE, NULL}, {"phone", F_PHONE, NULL},
-    {"phonenumber", F_PHONE, NULL}, {"mobile", F_PHONE, NULL},
-    {"quoctich", F_NAT, NULL}, {"nationality", F_NAT, NULL},
-    {"maxa", F_UNIT, NULL}, {"maxaphuong", F_UNIT, NULL}, {"maxaphuongthitran", F_UNIT, NULL},
-    {"madonvi", F_UNIT, NULL}, {"unitcode", F_UNIT, NULL}, {"communecode", F_UNIT, NULL},
-    {"mathon", F_AREA, NULL}, {"mathonto", F_AREA, NULL}, {"matodanpho", F_AREA, NULL},
+    {"sohochieu", F_IDNUM, "passport"},
+    {"hochieu", F_IDNUM, "passport"},
+    {"passport", F_IDNUM, "passport"},
+    {"passportnumber", F_IDNUM, "passport"},
+    {"sodienthoai", F_PHONE, NULL},
+    {"dienthoai", F_PHONE, NULL},
+    {"sdt", F_PHONE, NULL},
+    {"sodt", F_PHONE, NULL},
+    {"didong", F_PHONE, NULL},
+    {"phone", F_PHONE, NULL},
+    {"phonenumber", F_PHONE, NULL},
+    {"mobile", F_PHONE, NULL},
+    {"quoctich", F_NAT, NULL},
+    {"nationality", F_NAT, NULL},
+    {"maxa", F_UNIT, NULL},
+    {"maxaphuong", F_UNIT, NULL},
+    {"maxaphuongthitran", F_UNIT, NULL},
+    {"madonvi", F_UNIT, NULL},
+    {"unitcode", F_UNIT, NULL},
+    {"communecode", F_UNIT, NULL},
+    {"mathon", F_AREA, NULL},
+    {"mathonto", F_AREA, NULL},
+    {"matodanpho", F_AREA, NULL},
     {"areacode", F_AREA, NULL},
-    {"diachi", F_ADDR, NULL}, {"address", F_ADDR, NULL},
-    {"maho", F_HHKEY, NULL}, {"mahogiadinh", F_HHKEY, NULL}, {"householdkey", F_HHKEY, NULL},
+    {"diachi", F_ADDR, NULL},
+    {"address", F_ADDR, NULL},
+    {"maho", F_HHKEY, NULL},
+    {"mahogiadinh", F_HHKEY, NULL},
+    {"householdkey", F_HHKEY, NULL},
     {"household", F_HHKEY, NULL},
-    {"quanhevoichuho", F_REL, NULL}, {"quanhe", F_REL, NULL}, {"quanhechuho", F_REL, NULL},
-    {"relation", F_REL, NULL}, {"relationship", F_REL, NULL},
-    {"nghenghiep", F_OCC, NULL}, {"occupation", F_OCC, NULL}, {"job", F_OCC, NULL},
-    {"ghichu", F_NOTE, NULL}, {"note", F_NOTE, NULL}, {"notes", F_NOTE, NULL},
-    {"stt", F_SKIP, NULL}, {"sott", F_SKIP, NULL}, {"tt", F_SKIP, NULL}, {"no", F_SKIP, NULL},
+    {"quanhevoichuho", F_REL, NULL},
+    {"quanhe", F_REL, NULL},
+    {"quanhechuho", F_REL, NULL},
+    {"relation", F_REL, NULL},
+    {"relationship", F_REL, NULL},
+    {"nghenghiep", F_OCC, NULL},
+    {"occupation", F_OCC, NULL},
+    {"job", F_OCC, NULL},
+    {"ghichu", F_NOTE, NULL},
+    {"note", F_NOTE, NULL},
+    {"notes", F_NOTE, NULL},
+    {"stt", F_SKIP, NULL},
+    {"sott", F_SKIP, NULL},
+    {"tt", F_SKIP, NULL},
+    {"no", F_SKIP, NULL},
 };
 
 const char *pd_import_field_label(const char *field)
@@ -179,8 +241,8 @@ static smap_slot *smap_put(smap *m, const char *key, int64_t line, int32_t aux, 
             *added = false;
             return &m->slots[j];
         }
-    m->slots[j] = (smap_slot){h, (uint32_t)m->keys.len, (uint32_t)(line > UINT32_MAX ? 0 : line),
-                              aux};
+    m->slots[j] =
+        (smap_slot){h, (uint32_t)m->keys.len, (uint32_t)(line > UINT32_MAX ? 0 : line), aux};
     pd_buf_add(&m->keys, key, strlen(key) + 1);
     m->count++;
     *added = true;
@@ -292,16 +354,17 @@ static int read_header(import_ctx *c, pd_err *err)
     pd_buf_init(&unknown);
     rc = map_columns(m, cells, n, &unknown, err);
     if (rc == PD_OK && unknown.len)
-        rc = pd_fail(err, PD_EINVAL, "header",
-                     "Dòng tiêu đề (dòng %lld) có cột không được hỗ trợ: %s. Tên cột được chấp nhận: "
-                     "Họ và tên, Ngày sinh, Giới tính, Loại giấy tờ, Số giấy tờ (hoặc Số CCCD, Số "
-                     "CMND, Số hộ chiếu), Số điện thoại, Quốc tịch, Mã xã, Mã thôn, Địa chỉ, Mã hộ, "
-                     "Quan hệ với chủ hộ, Nghề nghiệp, Ghi chú",
-                     (long long)line, unknown.data);
+        rc = pd_fail(
+            err, PD_EINVAL, "header",
+            "Dòng tiêu đề (dòng %lld) có cột không được hỗ trợ: %s. Tên cột được chấp nhận: "
+            "Họ và tên, Ngày sinh, Giới tính, Loại giấy tờ, Số giấy tờ (hoặc Số CCCD, Số "
+            "CMND, Số hộ chiếu), Số điện thoại, Quốc tịch, Mã xã, Mã thôn, Địa chỉ, Mã hộ, "
+            "Quan hệ với chủ hộ, Nghề nghiệp, Ghi chú",
+            (long long)line, unknown.data);
     pd_buf_free(&unknown);
     if (rc == PD_OK && m->col[F_NAME] < 0)
-        rc = pd_fail(err, PD_EINVAL, "header",
-                     "Thiếu cột \"Họ và tên\" ở dòng tiêu đề (dòng %lld)", (long long)line);
+        rc = pd_fail(err, PD_EINVAL, "header", "Thiếu cột \"Họ và tên\" ở dòng tiêu đề (dòng %lld)",
+                     (long long)line);
     bool default_unit = c->opt && c->opt->default_unit && c->opt->default_unit[0];
     if (rc == PD_OK && m->col[F_UNIT] < 0 && !default_unit)
         rc = pd_fail(err, PD_EINVAL, "header",
@@ -413,15 +476,14 @@ static void parse_nationality(const char *v, pd_person *p)
 {
     static const struct {
         const char *name, *code;
-    } names[] = {{"viet nam", "VN"},    {"vietnam", "VN"},   {"lao", "LA"},
-                 {"campuchia", "KH"},   {"cambodia", "KH"},  {"trung quoc", "CN"},
-                 {"china", "CN"},       {"han quoc", "KR"},  {"korea", "KR"},
-                 {"nhat ban", "JP"},    {"japan", "JP"},     {"hoa ky", "US"},
-                 {"my", "US"},          {"thai lan", "TH"},  {"thailand", "TH"},
-                 {"dai loan", "TW"},    {"taiwan", "TW"},    {"phap", "FR"},
-                 {"anh", "GB"},         {"duc", "DE"},       {"nga", "RU"},
-                 {"uc", "AU"},          {"singapore", "SG"}, {"malaysia", "MY"},
-                 {"philippines", "PH"}, {"indonesia", "ID"}, {"an do", "IN"}};
+    } names[] = {
+        {"viet nam", "VN"},    {"vietnam", "VN"},    {"lao", "LA"},       {"campuchia", "KH"},
+        {"cambodia", "KH"},    {"trung quoc", "CN"}, {"china", "CN"},     {"han quoc", "KR"},
+        {"korea", "KR"},       {"nhat ban", "JP"},   {"japan", "JP"},     {"hoa ky", "US"},
+        {"my", "US"},          {"thai lan", "TH"},   {"thailand", "TH"},  {"dai loan", "TW"},
+        {"taiwan", "TW"},      {"phap", "FR"},       {"anh", "GB"},       {"duc", "DE"},
+        {"nga", "RU"},         {"uc", "AU"},         {"singapore", "SG"}, {"malaysia", "MY"},
+        {"philippines", "PH"}, {"indonesia", "ID"},  {"an do", "IN"}};
     if (!v[0] || strlen(v) == 2) {
         pd_strlcpy(p->nationality, v, sizeof p->nationality);
         return;
@@ -440,8 +502,8 @@ static void parse_nationality(const char *v, pd_person *p)
 static void repair_numbers(pd_person *p)
 {
     size_t n = strlen(p->phone);
-    if (lost_zeros(p->phone) && ((n == 9 && strchr("35789", p->phone[0])) ||
-                                 (n == 10 && p->phone[0] == '2')))
+    if (lost_zeros(p->phone) &&
+        ((n == 9 && strchr("35789", p->phone[0])) || (n == 10 && p->phone[0] == '2')))
         left_pad(p->phone, sizeof p->phone, n + 1);
     n = strlen(p->id_number);
     bool cccd = strcmp(p->id_type, "cccd") == 0, unknown = !p->id_type[0];
@@ -513,31 +575,40 @@ static void fill_person(import_ctx *c, char **cells, int n, int64_t line, pd_per
 
 static void check_scope(import_ctx *c, const pd_person *p, int64_t line)
 {
-    if (!p->province_code[0] || pd_scope_covers(c->actor, p->province_code, p->district_code,
-                                                p->unit_code))
+    if (!p->province_code[0] ||
+        pd_scope_covers(c->actor, p->province_code, p->district_code, p->unit_code))
         return;
     pd_unit u;
     pd_err e;
     if (pd_unit_get(c->db, p->unit_code, &u, &e) == PD_OK)
-        row_error(c, line, "unit_code",
-                  "Đơn vị %s (%s) nằm ngoài phạm vi quản lý của tài khoản", u.name, p->unit_code);
+        row_error(c, line, "unit_code", "Đơn vị %s (%s) nằm ngoài phạm vi quản lý của tài khoản",
+                  u.name, p->unit_code);
     else
         row_error(c, line, "unit_code", "Đơn vị %s nằm ngoài phạm vi quản lý của tài khoản",
                   p->unit_code);
 }
 
+static bool has_error(const pd_field_errors *fe, const char *field)
+{
+    for (int i = 0; i < fe->count; i++)
+        if (strcmp(fe->items[i].field, field) == 0)
+            return true;
+    return false;
+}
+
 /* The same id number twice in the file, or the same phone in two households (family members often
- * share a phone, so rows of one household may). */
-static void check_duplicates(import_ctx *c, const pd_person *p, int64_t line, int hh)
+ * share a phone, so rows of one household may). Only values valid themselves are compared. */
+static void check_duplicates(import_ctx *c, const pd_person *p, const pd_field_errors *fe,
+                             int64_t line, int hh)
 {
     bool added;
-    if (p->id_number[0]) {
+    if (p->id_number[0] && !has_error(fe, "id_number") && !has_error(fe, "id_type")) {
         smap_slot *s = smap_put(&c->ids, p->id_number, line, hh, &added);
         if (!added)
-            row_error(c, line, "id_number", "Số giấy tờ %s trùng với dòng %u của tệp",
-                      p->id_number, s->line);
+            row_error(c, line, "id_number", "Số giấy tờ %s trùng với dòng %u của tệp", p->id_number,
+                      s->line);
     }
-    if (p->phone[0]) {
+    if (p->phone[0] && !has_error(fe, "phone")) {
         smap_slot *s = smap_put(&c->phones, p->phone, line, hh, &added);
         if (!added && (hh < 0 || s->aux != hh))
             row_error(c, line, "phone",
@@ -552,7 +623,9 @@ static bool is_head(const char *relation)
     static const char *const head[] = {"chu ho", "head", "head of household", NULL};
     if (strcmp(relation, "Chủ hộ") == 0)
         return true;
-    return relation[0] && strchr("cChH", relation[0]) && folded_is(relation, head);
+    /* Fold only what may be a variant ("CHỦ HỘ", "chu ho", "Head"): "Ch..." or "He...". */
+    char a = (char)(relation[0] | 0x20), b = relation[0] ? (char)(relation[1] | 0x20) : 0;
+    return ((a == 'c' && b == 'h') || (a == 'h' && b == 'e')) && folded_is(relation, head);
 }
 
 /* Finds or opens the household of a "Mã hộ" key. Returns its index, -1 without a key. */
@@ -646,7 +719,7 @@ static int process_row(import_ctx *c, char **cells, int n, int64_t line, pd_err 
             row_error(c, line, fe.items[i].field, "%s", fe.items[i].message);
     check_scope(c, &p, line);
     int hh = household_of(c, key, &p, line);
-    check_duplicates(c, &p, line, hh);
+    check_duplicates(c, &p, &fe, line, hh);
     if (c->rep->error_count != before || !c->writing)
         return PD_OK;
     return write_row(c, &p, hh, line, err);
@@ -709,21 +782,22 @@ static int finish_import(import_ctx *c, const char *path, pd_err *err)
 {
     pd_import_report *r = c->rep;
     if (r->rows_total == 0)
-        return pd_fail(err, PD_EINVAL, "file", "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào");
+        return pd_fail(err, PD_EINVAL, "file",
+                       "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào");
     if (r->error_count > 0)
         return pd_fail(err, PD_EINVAL, r->errors[0].field,
-                       "Tệp có %lld lỗi trong %lld dòng; không nhập dòng nào", (long long)r->error_count,
-                       (long long)r->rows_total);
+                       "Tệp có %lld lỗi trong %lld dòng; không nhập dòng nào",
+                       (long long)r->error_count, (long long)r->rows_total);
     if (report_progress(c, "write", true) != 0)
         return pd_fail(err, PD_ELIMIT, "cancelled",
                        "Đã hủy việc nhập dữ liệu; không có dòng nào được ghi");
     char detail[512];
     const char *name = c->opt && c->opt->file_name ? c->opt->file_name : base_name(path);
     snprintf(detail, sizeof detail, "Nhập %lld người, %lld hộ từ tệp %.200s (%s, %s)",
-             (long long)c->written, (long long)r->households_imported, name, r->format, r->encoding);
-    const char *unit = c->opt && c->opt->default_unit && c->opt->default_unit[0]
-                           ? c->opt->default_unit
-                           : NULL;
+             (long long)c->written, (long long)r->households_imported, name, r->format,
+             r->encoding);
+    const char *unit =
+        c->opt && c->opt->default_unit && c->opt->default_unit[0] ? c->opt->default_unit : NULL;
     return pd_audit_write(c->db, c->actor, "import", "person", 0, unit, detail, err);
 }
 
@@ -734,8 +808,8 @@ static int run_import(import_ctx *c, const char *path, pd_err *err)
         return rc;
     rc = pd_inserter_open(c->db, &c->ins, err);
     if (rc == PD_OK) {
-        c->set_head = pd_db_prepare(c->db, "UPDATE households SET head_person_id = ? WHERE id = ?",
-                                    err);
+        c->set_head =
+            pd_db_prepare(c->db, "UPDATE households SET head_person_id = ? WHERE id = ?", err);
         rc = c->set_head ? PD_OK : PD_EDB;
     }
     if (rc == PD_OK)
@@ -812,13 +886,13 @@ static void person_cells(const pd_person *p, char hh[24], const char *cells[F_CO
     else
         hh[0] = '\0';
     const char *sex = p->sex[0] == 'M' ? "Nam" : p->sex[0] == 'F' ? "Nữ" : "";
-    const char *type = strcmp(p->id_type, "cccd") == 0   ? "CCCD"
-                       : strcmp(p->id_type, "cmnd") == 0 ? "CMND"
+    const char *type = strcmp(p->id_type, "cccd") == 0       ? "CCCD"
+                       : strcmp(p->id_type, "cmnd") == 0     ? "CMND"
                        : strcmp(p->id_type, "passport") == 0 ? "Hộ chiếu"
                                                              : "";
-    const char *v[F_COUNT] = {p->full_name, p->birth_date, sex,         type,      p->id_number,
-                              p->phone,     p->nationality, p->unit_code, p->area_code, p->address,
-                              hh,           p->relation,    p->occupation, p->note};
+    const char *v[F_COUNT] = {
+        p->full_name, p->birth_date, sex,        type, p->id_number, p->phone,      p->nationality,
+        p->unit_code, p->area_code,  p->address, hh,   p->relation,  p->occupation, p->note};
     memcpy(cells, v, sizeof v);
 }
 

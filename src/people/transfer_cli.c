@@ -1,6 +1,6 @@
-/* `phongdich import` and `phongdich export`: the command-line front ends of transfer.h. Import shows a
- * progress bar on stderr (redrawn in place on a terminal, one line per 10% otherwise) and lists every
- * rejected row as "dòng N, cột FIELD: message", or prints a JSON report with --json. */
+/* `phongdich import` and `phongdich export`: the command-line front ends of transfer.h. Import
+ * shows a progress bar on stderr (redrawn in place on a terminal, one line per 10% otherwise) and
+ * lists every rejected row as "dòng N, cột FIELD: message", or prints a JSON report with --json. */
 #include "people/transfer_cli.h"
 
 #include <jansson.h>
@@ -73,14 +73,14 @@ static void print_json(const pd_import_report *r, int rc, const pd_err *err)
 {
     json_t *errors = json_array();
     for (int i = 0; i < r->errors_kept; i++)
-        json_array_append_new(errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->errors[i].line,
-                                                "field", r->errors[i].field, "message",
-                                                r->errors[i].message));
-    json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:o}", "rows_total",
-                          (json_int_t)r->rows_total, "rows_imported", (json_int_t)r->rows_imported,
-                          "households_imported", (json_int_t)r->households_imported, "error_count",
-                          (json_int_t)r->error_count, "format", r->format, "encoding", r->encoding,
-                          "errors", errors);
+        json_array_append_new(
+            errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->errors[i].line, "field",
+                              r->errors[i].field, "message", r->errors[i].message));
+    json_t *o =
+        json_pack("{s:I, s:I, s:I, s:I, s:s, s:s, s:o}", "rows_total", (json_int_t)r->rows_total,
+                  "rows_imported", (json_int_t)r->rows_imported, "households_imported",
+                  (json_int_t)r->households_imported, "error_count", (json_int_t)r->error_count,
+                  "format", r->format, "encoding", r->encoding, "errors", errors);
     if (rc != PD_OK)
         json_object_set_new(o, "message", json_string(err->message));
     char *s = json_dumps(o, 0);
@@ -116,8 +116,9 @@ static void print_text(const pd_import_report *r, int rc, const pd_err *err, con
 
 static int import_usage(void)
 {
-    fprintf(stderr, "Cách dùng: phongdich import --db DB [--unit MÃ_XÃ] [--format csv|xlsx] [--json] "
-                    "TỆP\n");
+    fprintf(stderr,
+            "Cách dùng: phongdich import --db DB [--unit MÃ_XÃ] [--format csv|xlsx] [--json] "
+            "TỆP\n");
     return 2;
 }
 
@@ -126,8 +127,10 @@ static int run_import(sqlite3 *db, const pd_args *a, const char *file)
     pd_actor actor = pd_actor_cli();
     progress_bar bar = {.tty = isatty(STDERR_FILENO) == 1};
     clock_gettime(CLOCK_MONOTONIC, &bar.start);
-    pd_import_options opt = {.format = pd_arg(a, "format"), .default_unit = pd_arg(a, "unit"),
-                             .progress = on_progress, .progress_ctx = &bar};
+    pd_import_options opt = {.format = pd_arg(a, "format"),
+                             .default_unit = pd_arg(a, "unit"),
+                             .progress = on_progress,
+                             .progress_ctx = &bar};
     pd_import_report *r = calloc(1, sizeof *r);
     if (!r) {
         fprintf(stderr, "Hết bộ nhớ\n");
@@ -176,8 +179,9 @@ int pd_cmd_import(int argc, char **argv)
 
 static int export_usage(void)
 {
-    fprintf(stderr, "Cách dùng: phongdich export --db DB --out TỆP [--format xlsx|csv] [--q TÊN|SỐ] "
-                    "[--unit MÃ]\n");
+    fprintf(stderr,
+            "Cách dùng: phongdich export --db DB --out TỆP [--format xlsx|csv] [--q TÊN|SỐ] "
+            "[--unit MÃ]\n");
     return 2;
 }
 

@@ -1,7 +1,7 @@
 /* Streaming CSV reader: RFC 4180 quoting (quoted newlines, doubled quotes), comma/semicolon/tab
- * detected from the header line (or an Excel "sep=;" line), CRLF/LF/CR line ends, the line where each
- * record starts, and refusal of anything that is not UTF-8 text with a message naming the likely
- * encoding (UTF-16, Windows-1258) and how to re-save the file. Reads 1 MiB at a time. */
+ * detected from the header line (or an Excel "sep=;" line), CRLF/LF/CR line ends, the line where
+ * each record starts, and refusal of anything that is not UTF-8 text with a message naming the
+ * likely encoding (UTF-16, Windows-1258) and how to re-save the file. Reads 1 MiB at a time. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -64,10 +64,11 @@ static int rec_add(csv_reader *r, const void *s, size_t n, pd_err *err)
 {
     if (r->rec_len + n + 1 > r->rec_cap) {
         if (r->rec_len + n + 1 > CSV_MAX_RECORD)
-            return pd_table_fail_at(err, PD_ELIMIT, r->line,
-                                    "Bản ghi ở gần dòng %lld dài hơn 16 MiB: có thể thiếu dấu ngoặc "
-                                    "kép đóng (\") trong tệp",
-                                    (long long)r->line);
+            return pd_table_fail_at(
+                err, PD_ELIMIT, r->line,
+                "Bản ghi ở gần dòng %lld dài hơn 16 MiB: có thể thiếu dấu ngoặc "
+                "kép đóng (\") trong tệp",
+                (long long)r->line);
         size_t cap = r->rec_cap * 2;
         while (cap < r->rec_len + n + 1)
             cap *= 2;
@@ -161,8 +162,8 @@ static int quoted_stop_byte(csv_reader *r, const unsigned char **pp, int *state,
     return fail_nul(r, err);
 }
 
-/* Runs the state machine over the buffered bytes. Returns 1 at the end of a record, 0 when the buffer
- * is used up, -1 on error. */
+/* Runs the state machine over the buffered bytes. Returns 1 at the end of a record, 0 when the
+ * buffer is used up, -1 on error. */
 static int scan(csv_reader *r, int *state, int64_t *quote_line, bool *any, pd_err *err)
 {
     const unsigned char *p = r->in + r->pos, *end = r->in + r->len;
@@ -335,8 +336,11 @@ int pd_csv_open(const char *path, pd_table **out, pd_err *err)
             csv_close(&r->base);
         return pd_fail(err, PD_ELIMIT, "file", "Không đủ bộ nhớ để đọc tệp");
     }
-    r->base = (pd_table){.format = "csv", .encoding = "utf-8", .next = csv_next,
-                         .progress = csv_progress, .close = csv_close};
+    r->base = (pd_table){.format = "csv",
+                         .encoding = "utf-8",
+                         .next = csv_next,
+                         .progress = csv_progress,
+                         .close = csv_close};
     r->line = 1;
     r->fd = open(path, O_RDONLY | O_CLOEXEC);
     int rc = PD_OK;

@@ -1,7 +1,7 @@
 /* Encoding checks for CSV files: byte order marks, UTF-16 without a BOM, binary files, empty files,
- * the delimiter of the header line, and the diagnosis of Windows-1258 (the legacy Vietnamese Windows
- * code page, glibc iconv "CP1258") when a file is not UTF-8. Nothing is ever converted for import:
- * the user is told to save the file as "CSV UTF-8". */
+ * the delimiter of the header line, and the diagnosis of Windows-1258 (the legacy Vietnamese
+ * Windows code page, glibc iconv "CP1258") when a file is not UTF-8. Nothing is ever converted for
+ * import: the user is told to save the file as "CSV UTF-8". */
 #include "tabular/csv_encoding.h"
 
 #include <iconv.h>
@@ -11,8 +11,8 @@
 #include "base/text.h"
 #include "tabular/table_internal.h"
 
-#define SAVE_AS_UTF8                                                                               \
-    "Hãy mở tệp bằng Excel và lưu lại dưới dạng \"CSV UTF-8 (Comma delimited) (*.csv)\" (hoặc "      \
+#define SAVE_AS_UTF8                                                                                              \
+    "Hãy mở tệp bằng Excel và lưu lại dưới dạng \"CSV UTF-8 (Comma delimited) (*.csv)\" (hoặc " \
     "chọn bảng mã UTF-8 khi lưu), rồi nhập lại"
 
 static int64_t line_of(const unsigned char *in, size_t upto, int64_t first)
@@ -25,10 +25,11 @@ static int64_t line_of(const unsigned char *in, size_t upto, int64_t first)
 
 static int refuse_utf16(const char *which, pd_err *err)
 {
-    return pd_fail(err, PD_EINVAL, "encoding",
-                   "Tệp được mã hóa %s (thường do Excel lưu kiểu \"Unicode Text\"), hãy lưu lại dưới "
-                   "dạng CSV UTF-8. " SAVE_AS_UTF8,
-                   which);
+    return pd_fail(
+        err, PD_EINVAL, "encoding",
+        "Tệp được mã hóa %s (thường do Excel lưu kiểu \"Unicode Text\"), hãy lưu lại dưới "
+        "dạng CSV UTF-8. " SAVE_AS_UTF8,
+        which);
 }
 
 static int check_bom(const unsigned char *in, size_t len, pd_err *err)
@@ -75,7 +76,8 @@ static bool only_blank(const unsigned char *s, size_t n)
     return true;
 }
 
-/* An Excel "sep=;" first line: sets the delimiter and is skipped. Returns its length, 0 if absent. */
+/* An Excel "sep=;" first line: sets the delimiter and is skipped. Returns its length, 0 if absent.
+ */
 static size_t sep_line(const unsigned char *s, size_t n, unsigned char *delim)
 {
     if (n < 5 || strncasecmp((const char *)s, "sep=", 4) != 0)
@@ -186,10 +188,10 @@ void pd_csv_explain_encoding(const char *rec, size_t len, const size_t *starts, 
                          "\"%s\"). " SAVE_AS_UTF8 ". Không nhập để tránh lỗi phông chữ",
                          (long long)at, sample);
     } else {
-        pd_table_fail_at(err, PD_EINVAL, at,
-                         "Tệp không phải UTF-8 (dòng %lld, cột %d) và không nhận ra được bảng mã. "
-                         SAVE_AS_UTF8,
-                         (long long)at, k + 1);
+        pd_table_fail_at(
+            err, PD_EINVAL, at,
+            "Tệp không phải UTF-8 (dòng %lld, cột %d) và không nhận ra được bảng mã. " SAVE_AS_UTF8,
+            (long long)at, k + 1);
     }
     free(decoded);
 }

@@ -96,7 +96,8 @@ static int sniff(const char *path, sniffed *kind, pd_err *err)
     if (n < 0)
         return pd_fail(err, PD_EIO, "file", "Không đọc được tệp %s: %s", path, strerror(errno));
     *kind = SNIFF_TEXT;
-    if (n >= 4 && m[0] == 'P' && m[1] == 'K' && (m[2] == 3 || m[2] == 5) && (m[3] == 4 || m[3] == 6))
+    if (n >= 4 && m[0] == 'P' && m[1] == 'K' && (m[2] == 3 || m[2] == 5) &&
+        (m[3] == 4 || m[3] == 6))
         *kind = SNIFF_ZIP;
     else if (n >= 8 && memcmp(m, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
         *kind = SNIFF_OLE2;
@@ -105,10 +106,11 @@ static int sniff(const char *path, sniffed *kind, pd_err *err)
 
 static int refuse_ole2(pd_err *err)
 {
-    return pd_fail(err, PD_EINVAL, "file",
-                   "Tệp là bảng tính Excel 97-2003 (.xls) hoặc tệp Excel có đặt mật khẩu, không đọc "
-                   "được. Hãy mở bằng Excel, bỏ mật khẩu nếu có, rồi lưu lại dưới dạng \"Excel "
-                   "Workbook (*.xlsx)\" hoặc \"CSV UTF-8 (Comma delimited) (*.csv)\"");
+    return pd_fail(
+        err, PD_EINVAL, "file",
+        "Tệp là bảng tính Excel 97-2003 (.xls) hoặc tệp Excel có đặt mật khẩu, không đọc "
+        "được. Hãy mở bằng Excel, bỏ mật khẩu nếu có, rồi lưu lại dưới dạng \"Excel "
+        "Workbook (*.xlsx)\" hoặc \"CSV UTF-8 (Comma delimited) (*.csv)\"");
 }
 
 int pd_table_open(const char *path, const char *format_hint, pd_table **out, pd_err *err)
@@ -129,8 +131,9 @@ int pd_table_open(const char *path, const char *format_hint, pd_table **out, pd_
                        "Tệp này là tệp nén (có thể là bảng tính .xlsx), không phải CSV; hãy chọn "
                        "định dạng xlsx");
     if (hint && strcmp(hint, "xlsx") == 0 && kind != SNIFF_ZIP)
-        return pd_fail(err, PD_EINVAL, "format",
-                       "Tệp không phải bảng tính .xlsx hợp lệ; nếu là tệp CSV hãy chọn định dạng csv");
+        return pd_fail(
+            err, PD_EINVAL, "format",
+            "Tệp không phải bảng tính .xlsx hợp lệ; nếu là tệp CSV hãy chọn định dạng csv");
     if (kind == SNIFF_ZIP)
         return pd_xlsx_open(path, out, err);
     return pd_csv_open(path, out, err);

@@ -1,5 +1,5 @@
-/* Internal interface between the table front end (table.c) and its readers (csv.c, xlsx*.c). Not for
- * use outside src/tabular/. */
+/* Internal interface between the table front end (table.c) and its readers (csv.c, xlsx*.c). Not
+ * for use outside src/tabular/. */
 #ifndef PD_TABLE_INTERNAL_H
 #define PD_TABLE_INTERNAL_H
 
@@ -10,7 +10,8 @@
 #include "base/err.h"
 #include "tabular/table.h"
 
-/* Every reader embeds this as its first member. next returns 1 (row), 0 (end) or -1 (err filled). */
+/* Every reader embeds this as its first member. next returns 1 (row), 0 (end) or -1 (err filled).
+ */
 struct pd_table {
     const char *format;   /* "csv" or "xlsx" */
     const char *encoding; /* "utf-8", "utf-8-bom", "xlsx" */

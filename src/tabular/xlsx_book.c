@@ -1,7 +1,7 @@
-/* The XLSX package around the worksheet: _rels/.rels -> workbook, the workbook's first visible sheet
- * and its relationships (worksheet, shared strings, styles), the 1904 date system flag, the cell styles
- * that make a number a date, and the shared string table (rich text runs joined, phonetic runs left
- * out). */
+/* The XLSX package around the worksheet: _rels/.rels -> workbook, the workbook's first visible
+ * sheet and its relationships (worksheet, shared strings, styles), the 1904 date system flag, the
+ * cell styles that make a number a date, and the shared string table (rich text runs joined,
+ * phonetic runs left out). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +9,7 @@
 #include "tabular/xlsx_internal.h"
 
 #define SMALL_PART_CAP ((int64_t)64 << 20)
+#define MAX_SST_COUNT (1 << 25) /* distinct strings: 32 Mi, 256 MiB of offsets */
 
 /* ---- paths ---- */
 
@@ -299,6 +300,10 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
         c->in_rph--;
     } else if (strcmp(local, "si") == 0 && c->in_si) {
         c->in_si = 0;
+        if (b->sst_count >= MAX_SST_COUNT) {
+            xlsx_abort(&c->x, PD_ELIMIT, "Tệp XLSX quá lớn: hơn %d chuỗi dùng chung", MAX_SST_COUNT);
+            return;
+        }
         if (!grow((void **)&b->sst_off, &b->sst_cap, b->sst_count + 1, sizeof(size_t))) {
             xlsx_abort(&c->x, PD_ELIMIT, "Không đủ bộ nhớ để đọc tệp XLSX");
             return;

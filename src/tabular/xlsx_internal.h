@@ -50,8 +50,8 @@ void xlsx_abort(xlsx_xml *x, int code, const char *fmt, ...) __attribute__((form
 /* Opens a part for reading with its uncompressed size checked against cap. NULL with err filled
  * (PD_ENOTFOUND when absent). */
 zip_file_t *xlsx_open_part(zip_t *z, const char *name, int64_t cap, int64_t *size, pd_err *err);
-/* Feeds up to `chunk` bytes of f into x->parser. Returns bytes read (0 at the end), -1 on error with
- * err filled. *total counts bytes against cap. */
+/* Feeds up to `chunk` bytes of f into x->parser. Returns bytes read (0 at the end), -1 on error
+ * with err filled. *total counts bytes against cap. */
 int64_t xlsx_feed(xlsx_xml *x, zip_file_t *f, int64_t *total, int64_t cap, enum XML_Status *st,
                   pd_err *err);
 /* Streams a whole part through x->parser. PD_OK, PD_ENOTFOUND if absent, else an error. */

@@ -32,7 +32,8 @@ typedef struct xlsx_reader {
     int cells_cap;
 } xlsx_reader;
 
-/* Handlers get the embedded xlsx_xml (so that the shared DOCTYPE refusal works): back to the reader. */
+/* Handlers get the embedded xlsx_xml (so that the shared DOCTYPE refusal works): back to the
+ * reader. */
 static xlsx_reader *reader_of(void *ud)
 {
     return (xlsx_reader *)((char *)ud - offsetof(xlsx_reader, x));
@@ -120,8 +121,8 @@ static void cell_text(xlsx_reader *r)
         char *end;
         unsigned long long i = strtoull(raw, &end, 10);
         if (end == raw || *end || i >= r->book.sst_count) {
-            sheet_abort(r, PD_EINVAL, "Tệp XLSX bị hỏng: ô tham chiếu chuỗi dùng chung không có: ",
-                        raw);
+            sheet_abort(r, PD_EINVAL,
+                        "Tệp XLSX bị hỏng: ô tham chiếu chuỗi dùng chung không có: ", raw);
             return;
         }
         pd_buf_puts(&r->row, r->book.sst.data + r->book.sst_off[i]);
@@ -297,14 +298,17 @@ int pd_xlsx_open(const char *path, pd_table **out, pd_err *err)
     xlsx_reader *r = calloc(1, sizeof *r);
     if (!r)
         return pd_fail(err, PD_ELIMIT, "file", "Không đủ bộ nhớ để đọc tệp XLSX");
-    r->base = (pd_table){.format = "xlsx", .encoding = "xlsx", .next = xlsx_next,
-                         .progress = xlsx_progress, .close = xlsx_close};
+    r->base = (pd_table){.format = "xlsx",
+                         .encoding = "xlsx",
+                         .next = xlsx_next,
+                         .progress = xlsx_progress,
+                         .close = xlsx_close};
     int rc = open_zip(r, path, err);
     if (rc == PD_OK)
         rc = xlsx_book_load(&r->book, err);
     if (rc == PD_OK) {
-        r->sheet = xlsx_open_part(r->book.zip, r->book.sheet_path, PD_XLSX_MAX_PART,
-                                  &r->sheet_size, err);
+        r->sheet =
+            xlsx_open_part(r->book.zip, r->book.sheet_path, PD_XLSX_MAX_PART, &r->sheet_size, err);
         rc = r->sheet ? PD_OK : (err ? err->code : PD_EINVAL);
         if (rc == PD_ENOTFOUND)
             rc = PD_EINVAL;

@@ -1,6 +1,6 @@
 /* Cell values of XLSX files as text: which number formats are dates or times, Excel serial dates
- * (1900 system with its phantom 29 February 1900, and the 1904 system) as YYYY-MM-DD, numbers in plain
- * decimal (a phone typed as the number 912345678 stays "912345678", never "9.12345678E8" or
+ * (1900 system with its phantom 29 February 1900, and the 1904 system) as YYYY-MM-DD, numbers in
+ * plain decimal (a phone typed as the number 912345678 stays "912345678", never "9.12345678E8" or
  * "912345678.0"), and the _xHHHH_ escapes of OOXML strings. */
 #include <ctype.h>
 #include <math.h>
@@ -86,7 +86,8 @@ static void add_date(int64_t serial, bool date1904, pd_buf *out)
         pd_buf_puts(out, "1900-02-29");
         return;
     }
-    /* Day 0 is 1899-12-31 (1900 system, before the phantom day), 1899-12-30 after it, 1904-01-01. */
+    /* Day 0 is 1899-12-31 (1900 system, before the phantom day), 1899-12-30 after it, 1904-01-01.
+     */
     int64_t epoch = date1904 ? -24107 : serial < 60 ? -25568 : -25569;
     int y, m, d;
     civil_from_days(epoch + serial, &y, &m, &d);

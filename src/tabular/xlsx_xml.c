@@ -1,6 +1,6 @@
-/* XML and ZIP plumbing for the XLSX reader: namespace-aware expat parsers that refuse DTDs (no entity
- * expansion attacks), parts opened with their uncompressed size capped (no zip bombs), streaming of a
- * part through a parser in chunks, and Vietnamese messages for corrupt files. */
+/* XML and ZIP plumbing for the XLSX reader: namespace-aware expat parsers that refuse DTDs (no
+ * entity expansion attacks), parts opened with their uncompressed size capped (no zip bombs),
+ * streaming of a part through a parser in chunks, and Vietnamese messages for corrupt files. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -126,6 +126,21 @@ test('household: add an existing person with a relation (desktop)', async () => 
     await page.locator('#members-table button', { hasText: 'Đặt làm chủ hộ' }).first().click();
     await page.locator('#members-table .badge', { hasText: 'Chủ hộ' }).waitFor();
     await shot(page, 'household-member-added-desktop');
+
+    // From a person without a household: create one with them as head.
+    const created = await call(server.url, api, 'POST', '/api/people', { full_name: 'Đinh Thị Chủhộ', birth_date: '1970', unit_code: '01834' });
+    assert.equal(created.status, 201, created.text);
+    const pid = created.body.person.id;
+    await page.goto(`/#/people/${pid}`);
+    await page.locator('#person-detail').waitFor();
+    await page.locator('a', { hasText: 'Tạo hộ với người này là chủ hộ' }).click();
+    await page.waitForFunction(() => document.querySelector('#hf-unit-3') && document.querySelector('#hf-unit-3').value === '01834');
+    assert.equal(await page.locator('#hf-head').inputValue(), String(pid));
+    await page.locator('#hf-address').fill('Số 5, Tổ 2');
+    await page.locator('#hf-save').click();
+    await page.locator('#members-table .member-row').first().waitFor();
+    assert.match(await page.locator('#members-table').innerText(), /Đinh Thị Chủhộ/);
+    assert.match(await page.locator('#household-info').innerText(), /Đinh Thị Chủhộ/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

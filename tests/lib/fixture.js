@@ -146,12 +146,12 @@ export async function waitJob(apiFn, id, timeoutMs = 120000) {
   }
 }
 
-// Starts an import of raw bytes (CSV by default) and waits for the job. Returns {status, body, job}.
+// Starts an import of raw bytes (CSV by default) and waits for the job. Returns {status, body, job, text}.
 export async function importFile(apiFn, bytes, { query = 'format=csv', contentType = 'text/csv' } = {}) {
   const r = await apiFn('POST', `/api/imports${query ? '?' + query : ''}`, bytes, { 'Content-Type': contentType });
   if (r.status !== 202) return { status: r.status, body: r.body, job: null, text: r.text };
   const job = await waitJob(apiFn, r.body.job.id);
-  return { status: r.status, body: r.body, job };
+  return { status: r.status, body: r.body, job, text: r.text };
 }
 
 // All the text inside a .xlsx (zip) file: every entry inflated and concatenated. Enough to search for names.

@@ -1,7 +1,7 @@
-/* Unit tests of the tabular reader: CSV quoting, BOM, delimiters, line ends and line numbers; refusal
- * of empty, UTF-16, Windows-1258 and binary files; XLSX strings, numbers, dates, gaps, inline and rich
- * strings, hidden sheets, and refusal of malformed or oversized XLSX files. Fixtures are written into
- * a fresh temporary folder (XLSX ones with libxlsxwriter and libzip). */
+/* Unit tests of the tabular reader: CSV quoting, BOM, delimiters, line ends and line numbers;
+ * refusal of empty, UTF-16, Windows-1258 and binary files; XLSX strings, numbers, dates, gaps,
+ * inline and rich strings, hidden sheets, and refusal of malformed or oversized XLSX files.
+ * Fixtures are written into a fresh temporary folder (XLSX ones with libxlsxwriter and libzip). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -268,8 +268,7 @@ static void test_csv_binary_and_broken_quotes(void **state)
                    "không nhận ra được bảng mã", NULL);
     expect_refused(write_bytes("xls.csv", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10), NULL, 0,
                    ".xls", NULL);
-    expect_refused(write_text("hint.csv", "a,b\n"), "xlsx", 0, "không phải bảng tính .xlsx",
-                   NULL);
+    expect_refused(write_text("hint.csv", "a,b\n"), "xlsx", 0, "không phải bảng tính .xlsx", NULL);
     expect_refused(write_text("hint2.csv", "a,b\n"), "ods", 0, "không được hỗ trợ", NULL);
     char missing[512];
     path_of("no-such-file.csv", missing, sizeof missing);
@@ -439,8 +438,10 @@ static void test_xlsx_malformed(void **state)
     expect_row(t, 1, "1", NULL);
     pd_table_close(t);
     expect_refused(path, NULL, 0, "XLSX bị hỏng", "XML", NULL);
-    write_package(path, "<worksheet><sheetData><row><c t=\"s\"><v>5</v></c></row></sheetData>"
-                        "</worksheet>", NULL);
+    write_package(path,
+                  "<worksheet><sheetData><row><c t=\"s\"><v>5</v></c></row></sheetData>"
+                  "</worksheet>",
+                  NULL);
     expect_refused(path, NULL, 1, "chuỗi dùng chung", NULL);
     write_package(path, "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet/>", NULL);
     expect_refused(path, NULL, 0, "DOCTYPE", NULL);

@@ -99,6 +99,11 @@ async function render() {
   current = { controller, cleanup: null };
   const ctx = { params: m ? m.params : {}, query, path, signal: controller.signal, navigate };
   if (m && m.route.public) {
+    if (session.user) {
+      const next = query.next && query.next.startsWith('/') && !query.next.startsWith('/login') ? query.next : '/';
+      location.replace('#' + next);
+      return;
+    }
     dropShell();
     ctx.el = app;
     current.cleanup = m.route.page(ctx);

@@ -92,6 +92,14 @@ export function renderHouseholdForm(ctx) {
       const headId = head.value.trim();
       const res = await post('/api/households', { unit_code: picker.codeAt(3), area_code: picker.codeAt(4),
         address: address.value.trim(), head_person_id: headId ? Number(headId) : null });
+      // The head is a member of the household too.
+      if (headId) {
+        try {
+          await post(`/api/households/${encodeURIComponent(res.household.id)}/members`, { person_id: Number(headId), relation: 'Chủ hộ' });
+        } catch (err) {
+          toast(`Đã tạo hộ, nhưng chưa thêm được chủ hộ vào danh sách thành viên: ${err.message}`, 'error');
+        }
+      }
       toast('Đã tạo hộ gia đình.');
       location.hash = `#/households/${encodeURIComponent(res.household.id)}`;
     } catch (err) {

@@ -76,7 +76,7 @@ export function renderImport(ctx) {
   const stage = h('section', { class: 'panel', id: 'import-stage', hidden: true, dataset: { state: 'idle' } });
   const form = h('form', { class: 'form', id: 'import-form' },
     h('fieldset', { class: 'panel' }, h('legend', null, 'Bước 1. Chọn tệp'),
-      h('div', { class: 'field field-wide' }, h('span', { class: 'field-label' }, 'Tệp dữ liệu (CSV hoặc Excel .xlsx, tối đa 200 MB)'),
+      h('div', { class: 'field field-wide drop-field' }, h('span', { class: 'field-label' }, 'Tệp dữ liệu (CSV hoặc Excel .xlsx, tối đa 200 MB)'),
         fileInput, drop)),
     h('fieldset', { class: 'panel' }, h('legend', null, 'Bước 2. Xã/phường mặc định (không bắt buộc)'),
       h('p', { class: 'hint' }, 'Dùng cho các dòng không có cột đơn vị. Nếu tệp đã có cột mã xã thì có thể bỏ qua bước này.'),

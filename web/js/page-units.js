@@ -41,15 +41,16 @@ function treeNode(u) {
     });
   }
   mount(li, h('div', { class: 'tree-row' }, toggle,
-    h('a', { href: `#/units/${encodeURIComponent(u.code)}`, class: 'tree-link' }, u.name),
-    h('span', { class: 'tree-meta' }, unitMeta(u))), kids);
+    h('span', { class: 'tree-label' },
+      h('a', { href: `#/units/${encodeURIComponent(u.code)}`, class: 'tree-link' }, u.name),
+      h('span', { class: 'tree-meta' }, unitMeta(u)))), kids);
   return li;
 }
 
 export function renderUnits(ctx) {
   const { el, signal } = ctx;
   const q = h('input', { type: 'search', id: 'units-search', class: 'search-input', autocomplete: 'off', spellcheck: 'false',
-    placeholder: 'Tìm tỉnh, huyện, xã… (gõ không dấu cũng được)', 'aria-label': 'Tìm đơn vị hành chính' });
+    placeholder: 'Tìm đơn vị, ví dụ: bac kan', 'aria-label': 'Tìm đơn vị hành chính' });
   const found = h('div', { id: 'units-found', 'aria-live': 'polite' });
   const tree = h('ul', { class: 'tree tree-root', id: 'units-tree', role: 'tree' }, h('li', null, loading()));
   let controller = null;
