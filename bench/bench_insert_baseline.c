@@ -1,8 +1,9 @@
 /* bench/bench_insert_baseline.c: the baseline of the import benchmark. Reads the same CSV as
- * `phongdich import` and inserts its rows as they are (no validation, normalisation, folding or unit
- * look-up) into a bare table without indexes, FTS or triggers, with one prepared statement in one
- * transaction, on a connection set up like pd_db_open (WAL, synchronous=FULL, 64 MiB cache): the
- * floor that plain SQLite sets on this machine. Usage: bench_insert_baseline --db NEW.db FILE.csv */
+ * `phongdich import` and inserts its rows as they are (no validation, normalisation, folding or
+ * unit look-up) into a bare table without indexes, FTS or triggers, with one prepared statement in
+ * one transaction, on a connection set up like pd_db_open (WAL, synchronous=FULL, 64 MiB cache):
+ * the floor that plain SQLite sets on this machine. Usage: bench_insert_baseline --db NEW.db
+ * FILE.csv */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,17 +84,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", dbpath, sqlite3_errmsg(db));
         return 1;
     }
-    if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
-                 "PRAGMA cache_size=-65536;"
-                 "CREATE TABLE IF NOT EXISTS people (id INTEGER PRIMARY KEY, full_name TEXT,"
-                 " birth_date TEXT, sex TEXT, id_number TEXT, phone TEXT, unit_code TEXT, address TEXT);"
-                 "BEGIN IMMEDIATE;"))
+    if (exec(
+            db,
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
+            "PRAGMA cache_size=-65536;"
+            "CREATE TABLE IF NOT EXISTS people (id INTEGER PRIMARY KEY, full_name TEXT,"
+            " birth_date TEXT, sex TEXT, id_number TEXT, phone TEXT, unit_code TEXT, address TEXT);"
+            "BEGIN IMMEDIATE;"))
         return 1;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO people(full_name, birth_date, sex, id_number, phone, unit_code,"
-                           " address) VALUES (?,?,?,?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            db,
+            "INSERT INTO people(full_name, birth_date, sex, id_number, phone, unit_code,"
+            " address) VALUES (?,?,?,?,?,?,?)",
+            -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(db));
         return 1;
     }

@@ -1,10 +1,10 @@
-/* bench/bench_search.c: latency of the diacritic-insensitive name search on a large registry. Samples a
- * few hundred queries from the names stored in the database (a surname "nguyen", surname and middle
- * name "nguyen van", a given name "hung", a full name with its diacritics "Nguyễn Văn Hùng"), then times
- * what GET /api/people does for a first page, pd_people_list (limit 50) + pd_people_count, for a
- * country-wide admin and for a commune account; and, on the same connection, the plain baseline
- * `SELECT ... FROM people WHERE name_folded LIKE '%q%' LIMIT 51` plus its count(*). Prints p50/p99 per
- * pass and, as `RESULT key value` lines, the medians over the passes.
+/* bench/bench_search.c: latency of the diacritic-insensitive name search on a large registry.
+ * Samples a few hundred queries from the names stored in the database (a surname "nguyen", surname
+ * and middle name "nguyen van", a given name "hung", a full name with its diacritics "Nguyễn Văn
+ * Hùng"), then times what GET /api/people does for a first page, pd_people_list (limit 50) +
+ * pd_people_count, for a country-wide admin and for a commune account; and, on the same connection,
+ * the plain baseline `SELECT ... FROM people WHERE name_folded LIKE '%q%' LIMIT 51` plus its
+ * count(*). Prints p50/p99 per pass and, as `RESULT key value` lines, the medians over the passes.
  * Usage: bench_search --db DB [--queries 300] [--passes 3] [--baseline-passes P] [--seed 1]
  *                     [--commune 01837] [--explain]
  *        bench_search --db DB --check-rows N   (exit 0 if the people table holds exactly N rows) */
@@ -96,8 +96,9 @@ static int sample_queries(sqlite3 *db, query *qs, int n)
     if (max_id <= 0)
         return -1;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT full_name, name_folded FROM people WHERE id >= ? ORDER BY id LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db, "SELECT full_name, name_folded FROM people WHERE id >= ? ORDER BY id LIMIT 1", -1,
+            &st, NULL) != SQLITE_OK)
         return -1;
     for (int i = 0; i < n; i++) {
         sqlite3_bind_int64(st, 1, 1 + (int64_t)(rng_next() % (uint64_t)max_id));
@@ -227,7 +228,7 @@ static double percentile(double *v, int n, double p)
     return v[rank < 1 ? 0 : rank - 1];
 }
 
-static double median3(double *v, int n)
+static double median_of(double *v, int n)
 {
     return percentile(v, n, 50);
 }
@@ -271,8 +272,8 @@ static void print_breakdown(const char *label, const sample *s, int n, const que
                 break;
             }
     for (int j = 0; j < 5 && idx[j] >= 0; j++)
-        printf("  %s  slowest: %8.2f ms (list %7.2f ms) total %-7lld q=\"%s\"\n", label, s[idx[j]].ms,
-               s[idx[j]].list_ms, (long long)s[idx[j]].total, qs[s[idx[j]].query].q);
+        printf("  %s  slowest: %8.2f ms (list %7.2f ms) total %-7lld q=\"%s\"\n", label,
+               s[idx[j]].ms, s[idx[j]].list_ms, (long long)s[idx[j]].total, qs[s[idx[j]].query].q);
 }
 
 static void explain(sqlite3 *db, const char *sql, const char *arg1, const char *arg2)
@@ -317,7 +318,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--explain"))
             do_explain = 1;
         else {
-            fprintf(stderr, "unknown argument %s (see the comment at the top of bench/bench_search.c)\n",
+            fprintf(stderr,
+                    "unknown argument %s (see the comment at the top of bench/bench_search.c)\n",
                     argv[i]);
             return 2;
         }
@@ -347,9 +349,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "could not sample names from %s (empty people table?)\n", dbpath);
         return 1;
     }
-    printf("%lld people; %d queries sampled from stored names, e.g. \"%s\", \"%s\", \"%s\", \"%s\"\n",
-           (long long)scalar(db, "SELECT count(*) FROM people"), nq, qs[0].q, qs[1].q,
-           qs[2 % nq].q, qs[3 % nq].q);
+    printf(
+        "%lld people; %d queries sampled from stored names, e.g. \"%s\", \"%s\", \"%s\", \"%s\"\n",
+        (long long)scalar(db, "SELECT count(*) FROM people"), nq, qs[0].q, qs[1].q, qs[2 % nq].q,
+        qs[3 % nq].q);
 
     pd_actor admin = pd_actor_cli();
     pd_actor xa;
@@ -396,9 +399,10 @@ int main(int argc, char **argv)
                 stats st = summarize(s, nq);
                 fts_p50[p] = st.p50;
                 fts_p99[p] = st.p99;
-                printf("%-7s pd_people_list+count pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone p99 "
-                       "%7.2f ms)  max %7.2f ms\n",
-                       actors[a].name, p + 1, st.p50, st.p99, st.list_p99, st.max);
+                printf(
+                    "%-7s pd_people_list+count pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone p99 "
+                    "%7.2f ms)  max %7.2f ms\n",
+                    actors[a].name, p + 1, st.p50, st.p99, st.list_p99, st.max);
                 if (p == np - 1)
                     print_breakdown(actors[a].name, s, nq, qs);
             }
@@ -413,26 +417,28 @@ int main(int argc, char **argv)
                 stats st = summarize(s, nq);
                 like_p50[p] = st.p50;
                 like_p99[p] = st.p99;
-                printf("%-7s LIKE baseline        pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone p99 "
-                       "%7.2f ms)  max %7.2f ms\n",
-                       actors[a].name, p + 1, st.p50, st.p99, st.list_p99, st.max);
+                printf(
+                    "%-7s LIKE baseline        pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone p99 "
+                    "%7.2f ms)  max %7.2f ms\n",
+                    actors[a].name, p + 1, st.p50, st.p99, st.list_p99, st.max);
             }
             fflush(stdout);
         }
         sqlite3_finalize(b.list);
         sqlite3_finalize(b.count);
-        printf("RESULT search.%s.fts.p50 %.3f\n", actors[a].name, median3(fts_p50, np));
-        printf("RESULT search.%s.fts.p99 %.3f\n", actors[a].name, median3(fts_p99, np));
+        printf("RESULT search.%s.fts.p50 %.3f\n", actors[a].name, median_of(fts_p50, np));
+        printf("RESULT search.%s.fts.p99 %.3f\n", actors[a].name, median_of(fts_p99, np));
         if (nbp > 0) {
-            printf("RESULT search.%s.like.p50 %.3f\n", actors[a].name, median3(like_p50, nbp));
-            printf("RESULT search.%s.like.p99 %.3f\n", actors[a].name, median3(like_p99, nbp));
+            printf("RESULT search.%s.like.p50 %.3f\n", actors[a].name, median_of(like_p50, nbp));
+            printf("RESULT search.%s.like.p99 %.3f\n", actors[a].name, median_of(like_p99, nbp));
         }
     }
     printf("RESULT search.passes %d\nRESULT search.baseline_passes %d\nRESULT search.queries %d\n",
            passes, baseline_passes, nq);
 
     if (do_explain) {
-        /* The statements pd_people_list/pd_people_count run for a name (see src/people/search.c). */
+        /* The statements pd_people_list/pd_people_count run for a name (see src/people/search.c).
+         */
         printf("EXPLAIN QUERY PLAN of the search statements (src/people/search.c):\n");
         explain(db,
                 "SELECT count(*) FROM people_fts f JOIN people p ON p.id = f.rowid"
@@ -443,7 +449,8 @@ int main(int argc, char **argv)
                 " WHERE people_fts MATCH ?1 AND f.rowid > 0 ORDER BY f.rowid LIMIT 51",
                 "name : \"nguyen\"* AND name : \"van\"*", NULL);
         explain(db, "SELECT count(*) FROM people p WHERE 1", NULL, NULL);
-        explain(db, "SELECT count(*) FROM people p WHERE p.unit_code = ?2 AND p.name_folded LIKE ?1",
+        explain(db,
+                "SELECT count(*) FROM people p WHERE p.unit_code = ?2 AND p.name_folded LIKE ?1",
                 "%nguyen van%", commune);
     }
     free(s);

@@ -1,7 +1,10 @@
 // bench/browser_first_render.mjs: time to first render of the people list page in Chromium. Each run
 // opens a fresh browser context, signs in through the login form (as a person would, which also fills
 // the HTTP cache and the app's signed-in hint), then opens a new tab at BASE/#/people and times from the
-// start of that navigation until the first row of #people-table is visible. The same is measured, in
+// start of that navigation (the document's time origin) until the animation frame that first shows a
+// row of #people-table (a MutationObserver installed before the page's scripts notices the row; the next
+// requestAnimationFrame is the frame that paints it). The wall time seen by this script (which adds
+// Playwright's own latency) is printed beside it. The same is measured, in
 // the same run and alternating with it, against a baseline server (the same page over a small
 // registry), so the figure shows what the size of the registry costs.
 // Usage: node bench/browser_first_render.mjs --url URL --baseline-url URL --user U --password P [--runs 5]
@@ -44,18 +47,31 @@ async function measure(browser, base, user, password) {
     await login.locator('#login-submit').click();
     await login.locator('.shell .main h1').first().waitFor();
 
+    await context.addInitScript(() => {
+      const seen = () => {
+        const row = document.querySelector('#people-table tr.person-row');
+        if (!row || !row.getClientRects().length) return false;
+        requestAnimationFrame(() => { if (window.__pdFirstRow === undefined) window.__pdFirstRow = performance.now(); });
+        return true;
+      };
+      const mo = new MutationObserver(() => { if (seen()) mo.disconnect(); });
+      mo.observe(document, { childList: true, subtree: true });
+    });
     const page = await context.newPage();
     const t0 = performance.now();
     await page.goto(new URL('/#/people', base).href, { waitUntil: 'commit' });
     await page.locator('#people-table tr.person-row').first().waitFor({ state: 'visible' });
     const wall = performance.now() - t0;
-    // The page's own mark (set when the first page of results is in the DOM), from navigation start.
+    await page.waitForFunction(() => window.__pdFirstRow !== undefined);
+    // From navigation start (time origin): the frame showing the first row, and the page's own mark
+    // (set by page-people.js when the first page of results is in the DOM).
+    const frame = await page.evaluate(() => window.__pdFirstRow);
     const mark = await page.evaluate(() => {
       const m = performance.getEntriesByName('people:first-render')[0];
       return m ? m.startTime : null;
     });
     const total = await page.locator('#people-total').getAttribute('data-total');
-    return { wall, mark, total: Number(total) };
+    return { frame, wall, mark, total: Number(total) };
   } finally {
     await context.close();
   }
@@ -70,7 +86,7 @@ async function main() {
   });
   const targets = [['main', o.url]];
   if (o.baselineUrl) targets.push(['baseline', o.baselineUrl]);
-  const results = { main: [], baseline: [], mainMark: [], baselineMark: [] };
+  const results = { main: [], baseline: [], mainWall: [], baselineWall: [] };
   try {
     for (const [, base] of targets) await measure(browser, base, o.user, o.password); // warm-up, untimed
     for (let r = 1; r <= o.runs; r++) {
@@ -78,19 +94,22 @@ async function main() {
       const order = r % 2 ? targets : [...targets].reverse();
       for (const [name, base] of order) {
         const m = await measure(browser, base, o.user, o.password);
-        results[name].push(m.wall);
-        if (m.mark !== null) results[`${name}Mark`].push(m.mark);
-        console.log(`run ${r} ${name.padEnd(8)} first row visible after ${m.wall.toFixed(0)} ms` +
-          ` (page mark ${m.mark === null ? '-' : m.mark.toFixed(0)} ms; ${m.total} people in scope)`);
+        results[name].push(m.frame);
+        results[`${name}Wall`].push(m.wall);
+        console.log(`run ${r} ${name.padEnd(8)} first row painted ${m.frame.toFixed(0)} ms after navigation start` +
+          ` (seen by the script after ${m.wall.toFixed(0)} ms; page mark ${m.mark === null ? '-' : m.mark.toFixed(0)} ms;` +
+          ` ${m.total} people in scope)`);
       }
     }
   } finally {
     await browser.close();
   }
   console.log(`RESULT browser.first_render.ms ${median(results.main).toFixed(1)}`);
-  if (results.mainMark.length) console.log(`RESULT browser.first_render_mark.ms ${median(results.mainMark).toFixed(1)}`);
-  if (results.baseline.length) console.log(`RESULT browser.baseline.ms ${median(results.baseline).toFixed(1)}`);
-  if (results.baselineMark.length) console.log(`RESULT browser.baseline_mark.ms ${median(results.baselineMark).toFixed(1)}`);
+  console.log(`RESULT browser.first_render_wall.ms ${median(results.mainWall).toFixed(1)}`);
+  if (results.baseline.length) {
+    console.log(`RESULT browser.baseline.ms ${median(results.baseline).toFixed(1)}`);
+    console.log(`RESULT browser.baseline_wall.ms ${median(results.baselineWall).toFixed(1)}`);
+  }
   console.log(`RESULT browser.runs ${o.runs}`);
 }
 

@@ -77,6 +77,9 @@ fi
 cmake --build "$BUILD" -j "$(nproc)" --target phongdich gen_people bench_insert_baseline bench_search >/dev/null \
     || die "build in $BUILD"
 T_START=$(now_ns)
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+awk -v l="$LOAD_START" 'BEGIN { exit !(l > 1.0) }' \
+    && log "warning: load average $LOAD_START: other work on this machine will skew the figures"
 
 # --- Data --------------------------------------------------------------------------------------------
 STAMP="$OUT/people-$ROWS.stamp"
@@ -121,7 +124,7 @@ if wants import; then
     done
     rm_db "$OUT/baseline.db"
     IMPORT_RATE=$(printf '%s\n' "${rates[@]}" | median)
-    IMPORT_SECONDS=$(printf '%s\n' "${secs[@]}" | median)
+    IMPORT_SECONDS=$(printf '%s\n' "${secs[@]}" | median | awk '{ printf "%.1f", $1 }')
     BASE_RATE=$(printf '%s\n' "${base_rates[@]}" | median)
     log "import: median $IMPORT_RATE rows/s (baseline $BASE_RATE rows/s)"
 fi
@@ -258,10 +261,10 @@ ms() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.1f ms", x
     if [ "$BROWSER_OK" = 1 ]; then
         B="$OUT/browser.log"
         fr=$(result browser.first_render.ms "$B") br=$(result browser.baseline.ms "$B")
-        echo "| people page (#/people) navigation → first row visible, $(thousands "$ROWS") people | < 1 s |" \
+        echo "| people page: navigation to #/people → first row painted (Chromium), $(thousands "$ROWS") people | < 1 s |" \
             "$(awk -v x="$fr" 'BEGIN { printf "%.0f ms", x }') $(ok "$fr" lt 1000) |" \
             "$(awk -v x="$br" 'BEGIN { printf "%.0f ms", x }') (same page, $(thousands "$SMALL_ROWS") people) | $BROWSER_RUNS |"
     fi
     echo
-    echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'), build $(basename "$BUILD"); $(date '+%Y-%m-%d %H:%M'); measured in ${ELAPSED} s. Details: bench/out/*.log"
+    echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'), build $(basename "$BUILD"); $(date '+%Y-%m-%d %H:%M'); measured in ${ELAPSED} s; load average $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end (anything else running skews the figures). Details: bench/out/*.log"
 } | tee "$OUT/results.md"

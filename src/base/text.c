@@ -97,9 +97,16 @@ bool pd_nfc_clean(const char *in, char *out, size_t cap)
         return false;
     size_t at = 0;
     bool space = true, fits = true;
-    for (const utf8proc_uint8_t *p = nfc; *p; p++) {
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+    for (const utf8proc_uint8_t *p = nfc; *p;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (n <= 0)
+            break;
+        /* Unicode spaces (no-break space from spreadsheets, ...) count as whitespace, as in pd_fold. */
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+            utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS) {
             space = true;
+            p += n;
             continue;
         }
         if (space && at > 0) {
@@ -110,11 +117,13 @@ bool pd_nfc_clean(const char *in, char *out, size_t cap)
             out[at++] = ' ';
         }
         space = false;
-        if (at + 2 > cap) {
+        if (at + (size_t)n + 1 > cap) {
             fits = false;
             break;
         }
-        out[at++] = (char)*p;
+        memcpy(out + at, p, (size_t)n);
+        at += (size_t)n;
+        p += n;
     }
     out[at] = '\0';
     free(nfc);

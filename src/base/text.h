@@ -13,8 +13,9 @@ bool pd_utf8_valid(const char *s, size_t len);
  * (NUL included) into out and returns the folded length; invalid UTF-8 yields an empty string. */
 size_t pd_fold(const char *in, char *out, size_t cap);
 
-/* Normalises to Unicode NFC and trims/collapses whitespace into out (cap bytes). Returns false if the
- * input is not valid UTF-8 or does not fit. */
+/* Normalises to Unicode NFC and trims/collapses whitespace (ASCII and Unicode spaces such as U+00A0)
+ * into single ASCII spaces in out (cap bytes). Returns false if the input is not valid UTF-8 or does
+ * not fit. */
 bool pd_nfc_clean(const char *in, char *out, size_t cap);
 
 /* Number of Unicode code points in valid UTF-8 text. */

@@ -131,6 +131,14 @@ int pd_cmd_backup(int argc, char **argv)
     return rc == PD_OK ? 0 : 1;
 }
 
+/* Prints a JSON document on one line and frees it. */
+static void print_json(json_t *doc)
+{
+    json_dumpf(doc, stdout, JSON_COMPACT);
+    putchar('\n');
+    json_decref(doc);
+}
+
 static int print_unit(const pd_unit *u, void *ctx)
 {
     json_t *arr = ctx;
@@ -160,10 +168,8 @@ int pd_cmd_units(int argc, char **argv)
                  : pd_unit_children(db, pd_arg(&a, "parent"), print_unit, arr, &err);
     if (rc != PD_OK)
         fprintf(stderr, "%s\n", err.message);
-    if (arr) {
-        json_dumpf(json_pack("{s:o}", "items", arr), stdout, JSON_COMPACT);
-        putchar('\n');
-    }
+    if (arr)
+        print_json(json_pack("{s:o}", "items", arr));
     pd_db_close(db);
     return rc == PD_OK ? 0 : 1;
 }
@@ -202,10 +208,8 @@ int pd_cmd_people(int argc, char **argv)
     int rc = pd_people_list(db, &cli, &q, print_person, arr, &more, &err);
     if (rc != PD_OK)
         fprintf(stderr, "%s\n", err.message);
-    if (arr) {
-        json_dumpf(json_pack("{s:o, s:b}", "items", arr, "more", more), stdout, JSON_COMPACT);
-        putchar('\n');
-    }
+    if (arr)
+        print_json(json_pack("{s:o, s:b}", "items", arr, "more", more));
     pd_db_close(db);
     return rc == PD_OK ? 0 : 1;
 }

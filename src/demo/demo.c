@@ -386,7 +386,7 @@ static int write_people(builder *b, double scale)
 {
     if (pd_db_begin(b->db, b->err) != PD_OK)
         return PD_EDB;
-    int rc = pd_inserter_open(b->db, &b->ins, b->err);
+    int rc = pd_inserter_open_bulk(b->db, &b->ins, b->err);
     if (rc != PD_OK) {
         pd_db_rollback(b->db);
         return rc;
@@ -398,6 +398,8 @@ static int write_people(builder *b, double scale)
         rc = populate_commune(b, &b->plans[i], scale);
     sqlite3_finalize(b->set_head);
     b->set_head = NULL;
+    if (rc == PD_OK)
+        rc = pd_inserter_finish(&b->ins, b->err);
     pd_inserter_close(&b->ins);
     if (rc == PD_OK)
         rc = add_accounts(b);

@@ -1,5 +1,6 @@
 /* The bulk insert path for import and demo: prepared statements reused across rows, inside the
  * caller's transaction. Rows must already be normalised (pd_person_normalize). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
@@ -27,6 +28,55 @@ int pd_inserter_open(sqlite3 *db, pd_inserter *ins, pd_err *err)
         pd_inserter_close(ins);
         return PD_EDB;
     }
+    return PD_OK;
+}
+
+int pd_inserter_open_bulk(sqlite3 *db, pd_inserter *ins, pd_err *err)
+{
+    int rc = pd_inserter_open(db, ins, err);
+    if (rc != PD_OK)
+        return rc;
+    sqlite3_stmt *st = pd_db_prepare(db,
+                                     "SELECT (SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                                     " AND name = 'people_fts_ai'), (SELECT coalesce(max(id), 0)"
+                                     " FROM people)",
+                                     err);
+    if (!st) {
+        pd_inserter_close(ins);
+        return PD_EDB;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        ins->deferred_trigger_sql = strdup(pd_col_text(st, 0));
+        ins->deferred_after_id = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (ins->deferred_trigger_sql && pd_db_exec(db, "DROP TRIGGER people_fts_ai", err) != PD_OK) {
+        pd_inserter_close(ins);
+        return PD_EDB;
+    }
+    return PD_OK;
+}
+
+int pd_inserter_finish(pd_inserter *ins, pd_err *err)
+{
+    if (!ins->deferred_trigger_sql)
+        return PD_OK;
+    sqlite3_stmt *st = pd_db_prepare(
+        ins->db,
+        "INSERT INTO people_fts(rowid, name, scope) SELECT id, name_folded, 'p' || province_code"
+        " || ' d' || district_code || ' c' || unit_code FROM people WHERE id > ? ORDER BY id",
+        err);
+    if (!st)
+        return PD_EDB;
+    sqlite3_bind_int64(st, 1, ins->deferred_after_id);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return pd_db_error(ins->db, err);
+    if (pd_db_exec(ins->db, ins->deferred_trigger_sql, err) != PD_OK)
+        return PD_EDB;
+    free(ins->deferred_trigger_sql);
+    ins->deferred_trigger_sql = NULL;
     return PD_OK;
 }
 
@@ -102,4 +152,6 @@ void pd_inserter_close(pd_inserter *ins)
     sqlite3_finalize(ins->person);
     sqlite3_finalize(ins->household);
     ins->person = ins->household = NULL;
+    free(ins->deferred_trigger_sql); /* unfinished bulk load: the caller rolls back */
+    ins->deferred_trigger_sql = NULL;
 }

@@ -121,9 +121,17 @@ int pd_households_list(sqlite3 *db, const pd_actor *actor, const char *unit_code
 typedef struct pd_inserter {
     sqlite3 *db;
     sqlite3_stmt *person, *household;
+    char *deferred_trigger_sql; /* bulk mode: the name-index trigger taken off for the load */
+    int64_t deferred_after_id;  /* bulk mode: people above this id are indexed by finish */
 } pd_inserter;
 
 int pd_inserter_open(sqlite3 *db, pd_inserter *ins, pd_err *err);
+/* Bulk mode for many rows: the name index (people_fts) is filled once at the end instead of row by row;
+ * its trigger is dropped inside the caller's transaction. pd_inserter_finish must run before COMMIT; a
+ * ROLLBACK restores the trigger by itself. */
+int pd_inserter_open_bulk(sqlite3 *db, pd_inserter *ins, pd_err *err);
+/* Indexes the rows written in bulk mode and restores the trigger (no-op otherwise). */
+int pd_inserter_finish(pd_inserter *ins, pd_err *err);
 int pd_inserter_person(pd_inserter *ins, pd_person *p, pd_err *err);       /* sets p->id */
 int pd_inserter_household(pd_inserter *ins, pd_household *h, pd_err *err); /* sets h->id */
 void pd_inserter_close(pd_inserter *ins);

@@ -17,7 +17,7 @@ typedef struct compiled {
     int nparams;
     char match[512];
     char digits_lo[40], digits_hi[40];
-    char unit_scope[24];
+    char unit_scope[48];
     char area[16];
     char household[24];
     bool fts;

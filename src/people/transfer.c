@@ -806,7 +806,7 @@ static int run_import(import_ctx *c, const char *path, pd_err *err)
     int rc = pd_db_begin(c->db, err);
     if (rc != PD_OK)
         return rc;
-    rc = pd_inserter_open(c->db, &c->ins, err);
+    rc = pd_inserter_open_bulk(c->db, &c->ins, err);
     if (rc == PD_OK) {
         c->set_head =
             pd_db_prepare(c->db, "UPDATE households SET head_person_id = ? WHERE id = ?", err);
@@ -814,6 +814,8 @@ static int run_import(import_ctx *c, const char *path, pd_err *err)
     }
     if (rc == PD_OK)
         rc = read_rows(c, err);
+    if (rc == PD_OK)
+        rc = pd_inserter_finish(&c->ins, err);
     if (rc == PD_OK)
         rc = finish_import(c, path, err);
     sqlite3_finalize(c->set_head);

@@ -38,7 +38,7 @@ typedef int (*pd_progress_cb)(const char *phase, int64_t done, int64_t total, vo
 
 typedef struct pd_import_options {
     const char *format;       /* "csv", "xlsx" or NULL to detect from the content */
-    const char *default_unit; /* commune for rows without a unit column; "" none */
+    const char *default_unit; /* commune for rows with no or an empty unit cell; "" none */
     pd_progress_cb progress;
     void *progress_ctx;
     const char *file_name; /* shown in the audit entry; NULL: the base name of path */

@@ -37,10 +37,10 @@ typedef struct xlsx_book {
 /* Cap on the shared strings kept in memory. */
 #define PD_XLSX_MAX_SST ((int64_t)512 << 20)
 
-/* A namespace-aware parser (names come as "uri|local") refusing DTDs, with x as user data. */
+/* A parser refusing DTDs, with x as user data. Names keep their prefix ("x:row"). */
 XML_Parser xlsx_parser_new(xlsx_xml *x, XML_StartElementHandler start, XML_EndElementHandler end,
                            XML_CharacterDataHandler text);
-/* The local part of an element or attribute name. */
+/* The local part of an element or attribute name ("x:row" -> "row"). */
 const char *xlsx_local(const char *name);
 /* The value of the attribute with that local name, or NULL. */
 const char *xlsx_attr(const char **atts, const char *local);

@@ -35,7 +35,9 @@ static void XMLCALL refuse_doctype(void *ud, const XML_Char *name, const XML_Cha
 XML_Parser xlsx_parser_new(xlsx_xml *x, XML_StartElementHandler start, XML_EndElementHandler end,
                            XML_CharacterDataHandler text)
 {
-    XML_Parser p = XML_ParserCreateNS(NULL, '|');
+    /* Not namespace-aware: elements are matched by local name ("x:row" and "row" alike), which is
+     * what writers in the wild need, and short names keep the handlers cheap. */
+    XML_Parser p = XML_ParserCreate(NULL);
     if (!p)
         return NULL;
     XML_SetUserData(p, x);
@@ -49,7 +51,7 @@ XML_Parser xlsx_parser_new(xlsx_xml *x, XML_StartElementHandler start, XML_EndEl
 
 const char *xlsx_local(const char *name)
 {
-    const char *s = strrchr(name, '|');
+    const char *s = strchr(name, ':');
     return s ? s + 1 : name;
 }
 

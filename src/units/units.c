@@ -360,7 +360,7 @@ int pd_area_add(sqlite3 *db, const pd_actor *actor, const char *commune_code, co
                 const char *kind, pd_unit *out, pd_err *err)
 {
     pd_unit commune;
-    char clean[256], code[24];
+    char clean[256], code[32];
     int rc = check_area(db, actor, commune_code, name, kind, &commune, clean, sizeof clean, err);
     if (rc != PD_OK)
         return rc;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { login, call } from '../lib/server.js';
 import {
   buildWorld, ROLES, UNIT, MISSING_ID, MARK, IN_SCOPE, ACCOUNTS, PASSWORD, mustLogin, waitJob, xlsxText,
-  uniqueName, expectStatus, callRaw, allPeople,
+  uniqueName, expectStatus, callRaw, allPeople, stopClean,
 } from '../lib/fixture.js';
 
 const T4 = ['in', 'dist', 'far', 'none']; // 01834 (everyone's scope), 01837 (district's), 00001 (admin's), missing
@@ -542,4 +542,22 @@ test('list paging and the sub-commune area stay in scope', async () => {
   const d = await W.api.district('POST', '/api/people', { full_name: uniqueName(), unit_code: UNIT.in, phone: W.people.dist.head.phone });
   expectStatus(d, 409, 'phone that exists inside the district');
   assert.ok(d.body.duplicates.every((x) => x.unit_code === UNIT.in || x.unit_code === UNIT.dist));
+});
+
+test('reads of a person are audited under the reader\'s name', async () => {
+  const id = W.people.in.dweller.id;
+  expectStatus(await W.api.team('GET', `/api/people/${id}`), 200, 'team reads');
+  let found = false;
+  for (let i = 0; i < 40 && !found; i++) { // reads are written by a background thread
+    const r = await asAdmin('GET', `/api/audit?user=${ACCOUNTS.team.username}&entity=person&entity_id=${id}&action=read`);
+    found = expectStatus(r, 200, 'audit').items.some((e) => e.entity_id === id && e.username === ACCOUNTS.team.username);
+    if (!found) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.ok(found, 'no audit entry for the team\'s read');
+  // A refused read (outside scope) reveals nothing, and the audit does not say who it was about either.
+  expectStatus(await W.api.team('GET', `/api/people/${W.people.far.head.id}`), 404, 'outside read');
+});
+
+test('the server shuts down cleanly, without sanitizer reports', async () => {
+  await stopClean(W.srv);
 });

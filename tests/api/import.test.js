@@ -10,7 +10,8 @@ import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { run } from '../lib/server.js';
-import { buildWorld, UNIT, expectStatus, importFile, allPeople, callRaw } from '../lib/fixture.js';
+import { buildWorld, UNIT, expectStatus, importFile, allPeople, callRaw, stopClean } from '../lib/fixture.js';
+import http from 'node:http';
 
 // Windows-1258 (the legacy Vietnamese code page): base letters with circumflex, breve and horn are
 // precomposed, tones are combining bytes. Enough to encode any Vietnamese text.
@@ -277,4 +278,36 @@ describe('a ~50 MB file', () => {
     assert.deepEqual(await allPeople(W.api.admin, `unit=${UNIT.far}`), sample);
     expectStatus(await W.api.admin('POST', '/api/people', { full_name: 'Sau Văn Lớn', unit_code: UNIT.in }), 201, 'write after');
   });
+});
+
+test('an upload over 200 MiB answers 413 too_large and imports nothing', { timeout: 120000 }, async () => {
+  const before = await count();
+  const limit = 200 * 1024 * 1024;
+  const chunk = Buffer.alloc(1 << 20, 0x41); // 1 MiB of "A"
+  const total = limit + chunk.length;
+  const u = new URL('/api/imports?format=csv', W.url);
+  const res = await new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST',
+      headers: { Cookie: W.sess.admin.cookie, 'X-CSRF-Token': W.sess.admin.csrf, 'Content-Type': 'text/csv',
+        'Content-Length': total } }, (r) => {
+      let text = '';
+      r.setEncoding('utf8');
+      r.on('data', (d) => { text += d; });
+      r.on('end', () => resolve({ status: r.statusCode, text }));
+    });
+    req.on('error', reject);
+    (async () => {
+      for (let sent = 0; sent < total; sent += chunk.length) {
+        if (!req.write(chunk)) await new Promise((r) => req.once('drain', r));
+      }
+      req.end();
+    })().catch(reject);
+  });
+  assert.equal(res.status, 413, res.text.slice(0, 200));
+  assert.equal(JSON.parse(res.text).error, 'too_large');
+  assert.equal(await count(), before);
+});
+
+test('the server shuts down cleanly, without sanitizer reports', async () => {
+  await stopClean(W.srv);
 });

@@ -6,7 +6,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  buildWorld, UNIT, MISSING_ID, PASSWORD, expectStatus, uniqueName, uniquePhone, uniqueCccd, allPeople,
+  buildWorld, UNIT, MISSING_ID, PASSWORD, expectStatus, uniqueName, uniquePhone, uniqueCccd, allPeople, stopClean,
 } from '../lib/fixture.js';
 
 const INJECTIONS = [
@@ -363,4 +363,8 @@ describe('validation', () => {
     expectStatus(r3, 400, 'missing household');
     assert.equal(r3.body.field, 'household_id');
   });
+});
+
+test('the server shuts down cleanly, without sanitizer reports', async () => {
+  await stopClean(W.srv);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { startServer, login, call } from '../lib/server.js';
-import { buildWorld, UNIT, MISSING_ID, PASSWORD, ACCOUNTS, expectStatus, mustLogin, uniqueName } from '../lib/fixture.js';
+import { buildWorld, UNIT, MISSING_ID, PASSWORD, ACCOUNTS, expectStatus, mustLogin, uniqueName, stopClean } from '../lib/fixture.js';
 
 // One request per route of the route table (concrete paths, plausible bodies) except POST /api/login.
 function protectedRequests(W) {
@@ -168,6 +168,10 @@ describe('gate', () => {
       expectStatus(await W.api.admin('GET', `/api/households/${id}`), 404, `GET household ${id}`);
     }
   });
+
+  test('the server shuts down cleanly, without sanitizer reports', async () => {
+    await stopClean(W.srv);
+  });
 });
 
 // Logs in over a chosen local address (127.0.0.x), so that per-address limits can be told apart.
@@ -268,5 +272,9 @@ describe('login', () => {
     assert.equal(r2.status, 400);
     const l = await login(srv.url, 'an', 'mat-khau-an-1');
     assert.equal(l.status, 200, 'the address 127.0.0.1 was never locked');
+  });
+
+  test('the server shuts down cleanly, without sanitizer reports', async () => {
+    await stopClean(srv);
   });
 });

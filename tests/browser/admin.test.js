@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.js';
-import { launch, openPage, loginUI, shot, overflowX, VIEWPORTS } from './harness.js';
+import { launch, openPage, loginUI, shot, overflowX, VIEWPORTS, stopServer } from './harness.js';
 
 let server;
 let browser;
@@ -16,7 +16,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) await server.stop();
+  await stopServer(server);
 });
 
 for (const vp of VIEWPORTS) {

@@ -87,3 +87,13 @@ export async function openNav(page) {
 export function fold(s) {
   return String(s).normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
 }
+
+// Stops the server and checks that it shut down cleanly (exit 0, no sanitizer report).
+export async function stopServer(server) {
+  if (!server) return;
+  const r = await server.stop();
+  if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(r.stderr)) {
+    throw new Error(`phongdich serve reported a sanitizer error:\n${r.stderr.slice(0, 4000)}`);
+  }
+  if (r.code !== 0) throw new Error(`phongdich serve exited with ${r.code ?? r.signal}:\n${r.stderr.slice(0, 2000)}`);
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, call } from '../lib/server.js';
-import { launch, openPage, loginUI, shot, overflowX, VIEWPORTS } from './harness.js';
+import { launch, openPage, loginUI, shot, overflowX, VIEWPORTS, stopServer } from './harness.js';
 
 let server;
 let browser;
@@ -19,7 +19,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) await server.stop();
+  await stopServer(server);
 });
 
 const total = async (q = '') => (await call(server.url, api, 'GET', `/api/people?limit=1&q=${encodeURIComponent(q)}`)).body.total;

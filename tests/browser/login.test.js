@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.js';
-import { launch, openPage, loginUI, shot, openNav, VIEWPORTS, overflowX } from './harness.js';
+import { launch, openPage, loginUI, shot, openNav, VIEWPORTS, overflowX, stopServer } from './harness.js';
 
 let server;
 let browser;
@@ -16,7 +16,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) await server.stop();
+  await stopServer(server);
 });
 
 const navLabels = async (page) => (await (await openNav(page)).locator('.nav-link').allInnerTexts()).map((t) => t.split('\n')[0].trim());
@@ -125,7 +125,7 @@ test('too many failed logins: the 429 message is shown', async () => {
     await shot(page, 'login-rate-limited-desktop');
   } finally {
     await context.close();
-    await own.stop();
+    await stopServer(own);
   }
 });
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, call } from '../lib/server.js';
-import { launch, openPage, loginUI, shot, settled, overflowX, fold, VIEWPORTS } from './harness.js';
+import { launch, openPage, loginUI, shot, settled, overflowX, fold, VIEWPORTS, stopServer } from './harness.js';
 
 let server;
 let browser;
@@ -19,7 +19,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) await server.stop();
+  await stopServer(server);
 });
 
 const ready = (page, q) => page.locator(`#people-results[data-state="ready"][data-q="${q}"]`).waitFor();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, call } from '../lib/server.js';
-import { launch, openPage, loginUI, shot, VIEWPORTS } from './harness.js';
+import { launch, openPage, loginUI, shot, VIEWPORTS, stopServer } from './harness.js';
 
 let server;
 let browser;
@@ -18,7 +18,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) await server.stop();
+  await stopServer(server);
 });
 
 async function fill(page, values) {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, call } from '../lib/server.js';
-import { launch, openPage, loginUI, shot, settled, overflowX, VIEWPORTS } from './harness.js';
+import { launch, openPage, loginUI, shot, settled, overflowX, VIEWPORTS, stopServer } from './harness.js';
 import { SOON_ROUTES } from './routes.js';
 
 let server;
@@ -22,7 +22,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
-  if (server) await server.stop();
+  await stopServer(server);
 });
 
 function routes() {

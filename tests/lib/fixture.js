@@ -210,3 +210,12 @@ export async function callRaw(url, sess, method, apiPath) {
   }
   return { status: res.status, headers: res.headers, buf, body, text: buf.toString('utf8') };
 }
+
+// Stops a server and checks that it shut down cleanly: exit status 0 after SIGTERM and no report from
+// AddressSanitizer, LeakSanitizer or UBSan on its stderr. Returns the stop() result.
+export async function stopClean(srv) {
+  const r = await srv.stop();
+  assert.equal(r.code, 0, `server exit status ${r.code} (signal ${r.signal}):\n${r.stderr.slice(-3000)}`);
+  assert.doesNotMatch(r.stderr, /Sanitizer|runtime error:/, `sanitizer report from the server:\n${r.stderr.slice(-3000)}`);
+  return r;
+}

@@ -347,6 +347,12 @@ static void test_normalize(void **state)
     assert_string_equal(q.birth_date, "1975");
     assert_string_equal(q.nationality, "VN");
 
+    /* No-break spaces (common in spreadsheet cells) are spaces, not a reason to refuse the name. */
+    pd_person s = person("Hoàng\xC2\xA0Thị\xC2\xA0 Lan\xC2\xA0", "01834");
+    memset(&errs, 0, sizeof errs);
+    assert_int_equal(pd_person_normalize(db, &s, &errs), PD_OK);
+    assert_string_equal(s.full_name, "Hoàng Thị Lan");
+
     /* A 9-digit number is a CMND. */
     pd_person r = person("Mã Văn Dìn", "01834");
     snprintf(r.id_number, sizeof r.id_number, "095123456");

@@ -349,6 +349,14 @@ static void test_nfc_clean(void **state)
     assert_true(pd_nfc_clean(" Lê  An ", out, 7));
     assert_string_equal(out, "Lê An");
     assert_false(pd_nfc_clean(" Lê  An ", out, 6));
+    /* Unicode spaces (no-break space U+00A0 pasted from spreadsheets, ideographic space U+3000)
+     * collapse like ASCII ones, as in pd_fold. */
+    assert_true(pd_nfc_clean("\xC2\xA0Nguyễn\xC2\xA0Văn \xE3\x80\x80" "An\xC2\xA0", out, sizeof out));
+    assert_string_equal(out, "Nguyễn Văn An");
+    /* A result that does not fit never ends inside a code point. */
+    memset(out, 'Z', sizeof out);
+    assert_false(pd_nfc_clean("Lê Văn", out, 3)); /* "L" + 2-byte ê needs 4 bytes */
+    assert_string_equal(out, "L");
     /* Decomposed input composes: e + circumflex (U+0302) is 3 bytes, ê is 2. */
     assert_true(pd_nfc_clean("Le\xCC\x82 An", out, 7));
     assert_string_equal(out, "Lê An");
