@@ -57,7 +57,11 @@ export async function loginUI(page, username, password) {
 // Full-page screenshot, cut at 2400 CSS pixels so that long lists stay viewable.
 export async function shot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const { w, h } = await page.evaluate(() => ({ w: document.documentElement.clientWidth, h: document.documentElement.scrollHeight }));
+  // From the top, so that the sticky header and sidebar sit where they belong in the full-page image.
+  const { w, h } = await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    return { w: document.documentElement.clientWidth, h: document.documentElement.scrollHeight };
+  });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, clip: { x: 0, y: 0, width: w, height: Math.min(h, 2400) } });
 }
 

@@ -131,6 +131,19 @@ test('unit filter narrows the people list (desktop)', async () => {
     assert.ok(narrowed > 0 && narrowed < total, `commune filter narrows (${narrowed} of ${total})`);
     assert.match(page.url(), new RegExp(`unit=${code}`));
     await shot(page, 'people-unit-filter-desktop');
+    // The export links follow the search and the filter.
+    await page.locator('#people-search').fill('nguyen');
+    await page.locator(`#people-results[data-state="ready"][data-q="nguyen"][data-unit="${code}"]`).waitFor();
+    const csvHref = await page.locator('#export-csv').getAttribute('href');
+    assert.match(csvHref, new RegExp(`^/api/exports/people\\.csv\\?q=nguyen&unit=${code}$`));
+    const csv = await page.request.get(csvHref);
+    assert.equal(csv.status(), 200);
+    const text = await csv.text();
+    assert.match(text, /Nguyễn/);
+    const lines = text.trim().split(/\r?\n/).length - 1;
+    const shown = Number(await page.locator('#people-total').getAttribute('data-total'));
+    assert.equal(lines, shown, 'the CSV holds the people found');
+    assert.match(await page.locator('#export-xlsx').getAttribute('href'), /^\/api\/exports\/people\.xlsx\?q=nguyen&unit=/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

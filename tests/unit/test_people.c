@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "people/people.h"
 #include "store/db.h"
@@ -25,6 +26,7 @@
 static char dir[256];
 static sqlite3 *db;
 static char area[16]; /* a tổ dân phố under 01834 */
+static char db_path[512];
 
 /* Actors used throughout; see setup. */
 static pd_actor admin, c1834, c1837, d058, d060, p06, p01, team1834, viewer;
@@ -136,24 +138,36 @@ static void fill_generated(int i, pd_person *p, char *ascii, size_t cap)
     }
 }
 
+/* The first half goes through the row-by-row inserter, the second through bulk mode (name index
+ * filled once at the end), so that the search oracle covers both paths. */
 static void generate_population(void)
 {
     pd_err err;
     pd_inserter ins;
-    assert_int_equal(pd_db_begin(db, &err), PD_OK);
-    assert_int_equal(pd_inserter_open(db, &ins, &err), PD_OK);
-    for (int i = 0; i < GENERATED; i++) {
-        pd_person p;
-        fill_generated(i, &p, gen[i].ascii, sizeof gen[i].ascii);
-        pd_field_errors errs = {0};
-        if (pd_person_normalize(db, &p, &errs) != PD_OK)
-            fail_msg("generated person %d (%s): %s %s", i, p.full_name, errs.items[0].field,
-                     errs.items[0].message);
-        assert_int_equal(pd_inserter_person(&ins, &p, &err), PD_OK);
-        gen[i].id = p.id;
+    for (int half = 0; half < 2; half++) {
+        assert_int_equal(pd_db_begin(db, &err), PD_OK);
+        if (half == 0)
+            assert_int_equal(pd_inserter_open(db, &ins, &err), PD_OK);
+        else
+            assert_int_equal(pd_inserter_open_bulk(db, &ins, &err), PD_OK);
+        for (int i = half * GENERATED / 2; i < (half + 1) * GENERATED / 2; i++) {
+            pd_person p;
+            fill_generated(i, &p, gen[i].ascii, sizeof gen[i].ascii);
+            pd_field_errors errs = {0};
+            if (pd_person_normalize(db, &p, &errs) != PD_OK)
+                fail_msg("generated person %d (%s): %s %s", i, p.full_name, errs.items[0].field,
+                         errs.items[0].message);
+            assert_int_equal(pd_inserter_person(&ins, &p, &err), PD_OK);
+            gen[i].id = p.id;
+        }
+        assert_int_equal(pd_inserter_finish(&ins, &err), PD_OK);
+        pd_inserter_close(&ins);
+        assert_int_equal(pd_db_commit(db, &err), PD_OK);
     }
-    pd_inserter_close(&ins);
-    assert_int_equal(pd_db_commit(db, &err), PD_OK);
+    /* Bulk mode put the name-index trigger back. */
+    assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name ="
+                             " 'people_fts_ai'"),
+                     1);
 }
 
 static int group_setup(void **state)
@@ -166,10 +180,9 @@ static int group_setup(void **state)
     snprintf(dir, sizeof dir, "%s/pd_people_XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir))
         return -1;
-    char path[512];
-    snprintf(path, sizeof path, "%s/people.db", dir);
+    snprintf(db_path, sizeof db_path, "%s/people.db", dir);
     pd_err err;
-    db = pd_db_open(path, &err);
+    db = pd_db_open(db_path, &err);
     if (!db)
         return -1;
     /* Durability is not under test here (test_store checks synchronous=FULL). */
@@ -610,6 +623,68 @@ static void test_audit_entries(void **state)
     assert_int_equal(sql_int("SELECT count(*) FROM audit_log"), audits);
 }
 
+typedef struct audit_ids {
+    int n;
+    int64_t v[64];
+    char action[24];
+} audit_ids;
+
+static int collect_audit(const pd_audit_entry *e, void *ctx)
+{
+    audit_ids *c = ctx;
+    if (c->n < 64)
+        c->v[c->n] = e->id;
+    c->n++;
+    snprintf(c->action, sizeof c->action, "%s", e->action);
+    return 0;
+}
+
+static void test_audit_writer_thread(void **state)
+{
+    (void)state;
+    pd_person p = person("Vi Thị Đọc", "01834");
+    int64_t id = create_ok(&c1834, &p);
+    pd_err err;
+    assert_int_equal(pd_audit_writer_start(db_path, &err), PD_OK);
+    for (int i = 0; i < 40; i++) {
+        pd_person got;
+        assert_int_equal(pd_person_get(db, &team1834, id, &got, &err), PD_OK);
+    }
+    pd_audit_flush();
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity_id ="
+                             " %lld AND username = 'to.1834'",
+                             (long long)id),
+                     40);
+
+    /* Browsing: administrators only, newest first, keyset paging. */
+    pd_audit_query q;
+    memset(&q, 0, sizeof q);
+    q.entity_id = id;
+    snprintf(q.entity, sizeof q.entity, "person");
+    q.limit = 25;
+    audit_ids *a = calloc(1, sizeof *a);
+    assert_int_equal(pd_audit_list(db, &c1834, &q, collect_audit, a, &err), PD_EDENIED);
+    assert_int_equal(pd_audit_list(db, &admin, &q, collect_audit, a, &err), PD_OK);
+    assert_int_equal(a->n, 25);
+    for (int i = 1; i < 25; i++)
+        assert_true(a->v[i] < a->v[i - 1]);
+    q.before_id = a->v[24];
+    a->n = 0;
+    assert_int_equal(pd_audit_list(db, &admin, &q, collect_audit, a, &err), PD_OK);
+    assert_int_equal(a->n, 16); /* 40 reads + 1 create - 25 */
+    assert_string_equal(a->action, "create"); /* the oldest */
+    free(a);
+
+    pd_audit_writer_stop();
+    /* Without the writer, reads are written at once again. */
+    pd_person got;
+    assert_int_equal(pd_person_get(db, &c1834, id, &got, &err), PD_OK);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'read' AND entity_id ="
+                             " %lld",
+                             (long long)id),
+                     41);
+}
+
 /* ---- Update --------------------------------------------------------------------------------- */
 
 static void test_update_versions_and_scope(void **state)
@@ -780,6 +855,55 @@ static void test_duplicates_within_scope(void **state)
     assert_int_equal(pd_person_get(db, &c1834, d_id, &again, &err), PD_OK);
     assert_int_equal(pd_person_update(db, &c1834, &again, false, &errs, &dups, &err), PD_OK);
     assert_int_equal(dups.count, 0);
+}
+
+/* ---- Bulk inserter --------------------------------------------------------------------------- */
+
+static void test_bulk_insert_rollback(void **state)
+{
+    (void)state;
+    pd_err err;
+    int64_t people = sql_int("SELECT count(*) FROM people");
+    assert_int_equal(pd_db_begin(db, &err), PD_OK);
+    pd_inserter ins;
+    assert_int_equal(pd_inserter_open_bulk(db, &ins, &err), PD_OK);
+    pd_person p = person("Giàng A Lử", "01834");
+    pd_field_errors errs = {0};
+    assert_int_equal(pd_person_normalize(db, &p, &errs), PD_OK);
+    assert_int_equal(pd_inserter_person(&ins, &p, &err), PD_OK);
+    pd_inserter_close(&ins); /* abandoned: no finish */
+    pd_db_rollback(db);
+    assert_int_equal(sql_int("SELECT count(*) FROM people"), people);
+    assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name ="
+                             " 'people_fts_ai'"),
+                     1);
+    /* The index still follows ordinary creations. */
+    pd_person q = person("Giàng A Lử", "01834");
+    int64_t id = create_ok(&c1834, &q);
+    ids *r = list_all(&c1834, "giang a lu", NULL);
+    assert_int_equal(r->n, 1);
+    assert_int_equal(r->v[0], id);
+    free(r);
+
+    /* Bulk rows are searchable after finish, and created rows after them too. */
+    assert_int_equal(pd_db_begin(db, &err), PD_OK);
+    assert_int_equal(pd_inserter_open_bulk(db, &ins, &err), PD_OK);
+    pd_person b = person("Sùng Thị Dế", "01837");
+    assert_int_equal(pd_person_normalize(db, &b, &errs), PD_OK);
+    assert_int_equal(pd_inserter_person(&ins, &b, &err), PD_OK);
+    assert_int_equal(pd_inserter_finish(&ins, &err), PD_OK);
+    pd_inserter_close(&ins);
+    assert_int_equal(pd_db_commit(db, &err), PD_OK);
+    pd_person c = person("Sùng Văn Dế", "01837");
+    int64_t c_id = create_ok(&c1837, &c);
+    r = list_all(&c1837, "sung de", NULL);
+    assert_int_equal(r->n, 2);
+    assert_int_equal(r->v[0], b.id);
+    assert_int_equal(r->v[1], c_id);
+    free(r);
+    r = list_all(&c1834, "sung de", NULL); /* scope tokens were written by finish too */
+    assert_int_equal(r->n, 0);
+    free(r);
 }
 
 /* ---- Search --------------------------------------------------------------------------------- */
@@ -1270,8 +1394,10 @@ int main(void)
         cmocka_unit_test(test_birth_date_uses_vietnam_date),
         cmocka_unit_test(test_create_get_scope),
         cmocka_unit_test(test_audit_entries),
+        cmocka_unit_test(test_audit_writer_thread),
         cmocka_unit_test(test_update_versions_and_scope),
         cmocka_unit_test(test_duplicates_within_scope),
+        cmocka_unit_test(test_bulk_insert_rollback),
         cmocka_unit_test(test_search_named),
         cmocka_unit_test(test_search_against_oracle),
         cmocka_unit_test(test_list_limits_and_refusals),

@@ -59,7 +59,7 @@ export function renderHouseholds(ctx) {
   mount(el,
     pageHead('Hộ gia đình', can('people.write') ? linkButton('+ Tạo hộ mới', '#/households/new', 'btn btn-primary') : null),
     h('section', { class: 'panel toolbar' },
-      h('details', { class: 'filters', open: true }, h('summary', null, 'Lọc theo địa bàn'), picker.el)),
+      h('details', { class: 'filters', open: !!state.unit }, h('summary', null, 'Lọc theo địa bàn'), picker.el)),
     results);
   load();
 }

@@ -70,7 +70,7 @@ export function renderImport(ctx) {
       fileInput.dispatchEvent(new Event('change'));
     }
   });
-  const picker = unitPicker({ id: 'import-unit', depth: 3, mode: 'filter',
+  const picker = unitPicker({ id: 'import-unit', depth: 3, mode: 'choice',
     labels: { 3: 'Xã/phường/thị trấn mặc định' } });
   const start = h('button', { type: 'submit', class: 'btn btn-primary', id: 'import-start', disabled: true }, 'Tải lên và nhập');
   const stage = h('section', { class: 'panel', id: 'import-stage', hidden: true, dataset: { state: 'idle' } });

@@ -16,8 +16,8 @@ export function personColumns() {
     { label: 'Giới tính', cell: (p) => (p.sex ? SEX_LABELS[p.sex] : '') },
     { label: 'Giấy tờ', class: 'col-nowrap', cell: (p) => (p.id_number ? `${ID_TYPE_LABELS[p.id_type] || ''} ${p.id_number}`.trim() : '') },
     { label: 'Điện thoại', class: 'col-nowrap', cell: (p) => p.phone || '' },
-    { label: 'Đơn vị', cell: (p) => p.unit_name || p.unit_code || '' },
-    { label: 'Địa chỉ', class: 'col-address', cell: (p) => p.address || '' },
+    { label: 'Nơi cư trú', class: 'col-address', cell: (p) => h('span', null, p.address || '',
+      h('span', { class: 'cell-sub' }, p.unit_name || p.unit_code || '')) },
   ];
 }
 

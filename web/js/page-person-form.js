@@ -147,7 +147,10 @@ function buildForm(ctx, person, editing, title) {
           d.unit_code ? h('span', { class: 'muted' }, ` (đơn vị ${d.unit_code})`) : null))),
         h('div', { class: 'form-actions' },
           button('Vẫn lưu', { class: 'btn btn-warning', id: 'pf-save-anyway', onclick: () => save(true) }),
-          button('Quay lại sửa', { class: 'btn btn-light', onclick: () => { mount(general); inputs.id_number.focus(); } }))));
+          button('Quay lại sửa', { class: 'btn btn-light', onclick: () => {
+            mount(general);
+            (inputs[dups[0] && dups[0].field] || inputs.id_number).focus();
+          } }))));
       general.scrollIntoView({ block: 'center', behavior: 'smooth' });
       return;
     }

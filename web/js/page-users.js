@@ -28,7 +28,7 @@ export function renderUsers(ctx) {
     role: h('select', null, Object.entries(ROLE_LABELS).map(([v, l]) => h('option', { value: v }, l))),
   };
   inputs.role.value = 'commune';
-  const picker = unitPicker({ id: 'uf-unit', depth: 3, mode: 'filter' });
+  const picker = unitPicker({ id: 'uf-unit', depth: 3, mode: 'choice' });
   const msg = h('div', { 'aria-live': 'polite' });
   const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'uf-save' }, 'Tạo tài khoản');
   const form = h('form', { class: 'form', id: 'user-form', novalidate: true },
@@ -37,7 +37,7 @@ export function renderUsers(ctx) {
       field({ label: 'Họ tên', id: 'uf-display_name', input: inputs.display_name }),
       field({ label: 'Mật khẩu', id: 'uf-password', input: inputs.password, required: true }),
       field({ label: 'Vai trò', id: 'uf-role', input: inputs.role, required: true })),
-    h('p', { class: 'hint' }, 'Đơn vị quản lý: cấp tỉnh chọn tỉnh, cấp huyện chọn huyện, cấp xã và tổ COVID chọn xã; quản trị và người xem có thể để trống (toàn quốc).'),
+    h('p', { class: 'hint block-hint' }, 'Đơn vị quản lý: cấp tỉnh chọn tỉnh, cấp huyện chọn huyện, cấp xã và tổ COVID chọn xã; quản trị và người xem có thể để trống (toàn quốc).'),
     h('div', { class: 'grid grid-units' }, picker.el),
     h('p', { class: 'field-error', id: 'uf-unit_code-error', hidden: true }),
     msg,
@@ -52,9 +52,7 @@ export function renderUsers(ctx) {
         password: inputs.password.value, role: inputs.role.value, unit_code: picker.value };
       const res = await post('/api/users', body);
       toast(`Đã tạo tài khoản ${res.user ? res.user.username : body.username}.`);
-      form.reset();
-      inputs.role.value = 'commune';
-      load();
+      renderUsers(ctx);
     } catch (err) {
       const errs = Array.isArray(err.body && err.body.errors) ? err.body.errors : err.body && err.body.field ? [{ field: err.body.field, message: err.message }] : [];
       const shown = errs.filter((x) => {

@@ -36,7 +36,7 @@ export function invalidateUnit(code) {
 }
 
 // opts: id (prefix of the select ids), value (initial unit code), depth (deepest level shown, 3 or 4),
-// mode 'filter' (every level optional) or 'form', root (unit code the choice starts below; default the
+// mode 'filter' (every level optional, blank = all), 'choice' (optional, blank = none) or 'form', root (unit code the choice starts below; default the
 // user's unit), labels {level: text}, onChange(code).
 export function unitPicker(opts) {
   const { id, depth = 4, mode = 'filter', onChange } = opts;
@@ -47,14 +47,18 @@ export function unitPicker(opts) {
   const fixed = {};
   const el = h('div', { class: 'unit-picker', id: `${id}-picker` });
   for (let level = 1; level <= depth; level++) {
-    const sel = h('select', { id: `${id}-${level}`, disabled: true, dataset: { level: String(level) } });
+    const sel = h('select', { id: `${id}-${level}`, disabled: true, dataset: { level: String(level) } }, h('option', { value: '' }, '—'));
     sel.addEventListener('change', () => onSelect(level));
     selects[level] = sel;
     fields[level] = field({ label: labels[level], id: `${id}-${level}`, input: sel, required: mode === 'form' && level === 3 });
     el.appendChild(fields[level]);
   }
 
-  const blank = (level) => (mode === 'form' ? (level === 4 ? '— Không chọn —' : '— Chọn —') : '— Tất cả —');
+  const blank = (level) => {
+    if (mode === 'form') return level === 4 ? '— Không chọn —' : '— Chọn —';
+    if (mode === 'choice') return level === 1 ? '— Toàn quốc —' : '— Không chọn —';
+    return '— Tất cả —';
+  };
 
   function fill(level, items, selected) {
     const sel = selects[level];
@@ -66,7 +70,7 @@ export function unitPicker(opts) {
   }
 
   function clearBelow(level) {
-    for (let l = level + 1; l <= depth; l++) if (!fixed[l]) { mount(selects[l], h('option', { value: '' }, '')); selects[l].disabled = true; }
+    for (let l = level + 1; l <= depth; l++) if (!fixed[l]) { mount(selects[l], h('option', { value: '' }, '—')); selects[l].disabled = true; }
   }
 
   async function onSelect(level) {
