@@ -29,6 +29,8 @@ export function run(args, { input, timeoutMs = 120000, env } = {}) {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`phongdich ${args.join(' ')}: timed out`)); }, timeoutMs);
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+    // A command that exits before reading its input (bad usage) closes the pipe: not an error here.
+    child.stdin.on('error', (e) => { if (e.code !== 'EPIPE') reject(e); });
     child.stdin.end(input === undefined ? '' : input);
   });
 }
