@@ -69,13 +69,14 @@ trap cleanup EXIT
 # --- Build -------------------------------------------------------------------------------------------
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     log "configuring a Release build in $BUILD"
-    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DPHONGDICH_SANITIZE=OFF >/dev/null
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DPHONGDICH_SANITIZE=OFF >"$OUT/build.log" 2>&1 \
+        || { cat "$OUT/build.log" >&2; die "cmake configure of $BUILD"; }
 fi
 if ! grep -q '^CMAKE_BUILD_TYPE:[A-Z]*=Release$' "$BUILD/CMakeCache.txt"; then
     log "warning: $BUILD is not a Release build; figures will not be comparable"
 fi
-cmake --build "$BUILD" -j "$(nproc)" --target phongdich gen_people bench_insert_baseline bench_search >/dev/null \
-    || die "build in $BUILD"
+cmake --build "$BUILD" -j "$(nproc)" --target phongdich gen_people bench_insert_baseline bench_search \
+    >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; die "build in $BUILD (see $OUT/build.log)"; }
 T_START=$(now_ns)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 awk -v l="$LOAD_START" 'BEGIN { exit !(l > 1.0) }' \
@@ -266,5 +267,5 @@ ms() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.1f ms", x
             "$(awk -v x="$br" 'BEGIN { printf "%.0f ms", x }') (same page, $(thousands "$SMALL_ROWS") people) | $BROWSER_RUNS |"
     fi
     echo
-    echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'), build $(basename "$BUILD"); $(date '+%Y-%m-%d %H:%M'); measured in ${ELAPSED} s; load average $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end (anything else running skews the figures). Details: bench/out/*.log"
+    echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'), build $(basename "$BUILD"); $(date '+%Y-%m-%d %H:%M'); measured in ${ELAPSED} s; load average $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end (anything else running skews the figures). Details: ${OUT#"$ROOT"/}/*.log"
 } | tee "$OUT/results.md"
