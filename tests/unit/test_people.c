@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,9 +178,7 @@ static int group_setup(void **state)
     char v[32];
     snprintf(v, sizeof v, "%d", T0);
     setenv("PHONGDICH_NOW", v, 1);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/pd_people_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    if (pd_test_make_dir(dir, sizeof dir, "pd_people") != 0)
         return -1;
     snprintf(db_path, sizeof db_path, "%s/people.db", dir);
     pd_err err;
@@ -210,17 +210,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     pd_db_close(db);
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (e->d_name[0] != '.')
-            unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    pd_test_remove_dir(dir);
     unsetenv("PHONGDICH_NOW");
     return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,27 +30,13 @@ static void path_in_dir(const char *name, char *out, size_t cap)
 static int group_setup(void **state)
 {
     (void)state;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/pd_store_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    return mkdtemp(dir) ? 0 : -1;
+    return pd_test_make_dir(dir, sizeof dir, "pd_store");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[600];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    return rmdir(dir);
+    return pd_test_remove_dir(dir);
 }
 
 /* Runs a query returning one integer through a plain connection. */

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +27,7 @@ static int group_setup(void **state)
 {
     (void)state;
     setenv("PHONGDICH_NOW", "1636939800", 1);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/pd_units_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    if (pd_test_make_dir(dir, sizeof dir, "pd_units") != 0)
         return -1;
     char path[512];
     snprintf(path, sizeof path, "%s/units.db", dir);
@@ -44,17 +44,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     pd_db_close(db);
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        char path[600];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (e->d_name[0] != '.')
-            unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    pd_test_remove_dir(dir);
     unsetenv("PHONGDICH_NOW");
     return 0;
 }
