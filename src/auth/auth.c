@@ -9,8 +9,8 @@
 #include "base/text.h"
 #include "store/db.h"
 
-static const char *const role_names[PD_ROLE_COUNT] = {"admin", "province", "district",
-                                                      "commune", "team", "viewer"};
+static const char *const role_names[PD_ROLE_COUNT] = {
+    "admin", "province", "district", "commune", "team", "viewer", "police", "venue"};
 
 const char *pd_role_name(pd_role role)
 {
@@ -25,6 +25,22 @@ int pd_role_parse(const char *name)
     return -1;
 }
 
+/* What officials of a unit (province, district, commune) may do: everything but the audit log and
+ * accounts; marking outbreak areas and bulk ingest are for district and province. */
+static bool official_can(pd_role role, pd_perm perm)
+{
+    switch (perm) {
+    case PD_PERM_AUDIT_READ:
+    case PD_PERM_USERS_MANAGE:
+        return false;
+    case PD_PERM_OUTBREAK_WRITE:
+    case PD_PERM_INGEST:
+        return role != PD_ROLE_COMMUNE;
+    default:
+        return true;
+    }
+}
+
 bool pd_actor_can(const pd_actor *actor, pd_perm perm)
 {
     switch (actor->role) {
@@ -33,11 +49,19 @@ bool pd_actor_can(const pd_actor *actor, pd_perm perm)
     case PD_ROLE_PROVINCE:
     case PD_ROLE_DISTRICT:
     case PD_ROLE_COMMUNE:
-        return perm != PD_PERM_AUDIT_READ && perm != PD_PERM_USERS_MANAGE;
+        return official_can(actor->role, perm);
     case PD_ROLE_TEAM:
-        return perm == PD_PERM_UNITS_READ || perm == PD_PERM_PEOPLE_READ;
+        return perm == PD_PERM_UNITS_READ || perm == PD_PERM_PEOPLE_READ ||
+               perm == PD_PERM_DECLARE_ASSIST || perm == PD_PERM_DECLARATIONS_READ ||
+               perm == PD_PERM_VENUES_READ || perm == PD_PERM_CHECKIN_SCAN;
     case PD_ROLE_VIEWER:
         return perm == PD_PERM_UNITS_READ;
+    case PD_ROLE_POLICE:
+        return perm == PD_PERM_UNITS_READ || perm == PD_PERM_VENUES_READ ||
+               perm == PD_PERM_STAYS_READ;
+    case PD_ROLE_VENUE:
+        return perm == PD_PERM_VENUES_READ || perm == PD_PERM_CHECKIN_SCAN ||
+               perm == PD_PERM_STAYS_WRITE;
     default:
         return false;
     }
@@ -124,7 +148,10 @@ static int role_unit_level(pd_role role)
         return 2;
     case PD_ROLE_COMMUNE:
     case PD_ROLE_TEAM:
+    case PD_ROLE_VENUE:
         return 3;
+    case PD_ROLE_POLICE:
+        return -1; /* a province, district or commune, but one is required */
     default:
         return 0;
     }
@@ -143,7 +170,8 @@ static int check_new_user(sqlite3 *db, const char *username, int role, const cha
                            "Tên đăng nhập chỉ gồm chữ không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang");
     if (role < 0)
         return pd_fail(err, PD_EINVAL, "role",
-                       "Vai trò không hợp lệ: admin, province, district, commune, team hoặc viewer");
+                       "Vai trò không hợp lệ: admin, province, district, commune, team, viewer,"
+                       " police hoặc venue");
     if (strlen(password) < 8)
         return pd_fail(err, PD_EINVAL, "password", "Mật khẩu phải có ít nhất 8 ký tự");
     int need = role_unit_level((pd_role)role);
@@ -161,7 +189,7 @@ static int check_new_user(sqlite3 *db, const char *username, int role, const cha
     sqlite3_finalize(st);
     if (level < 0)
         return pd_fail(err, PD_EINVAL, "unit_code", "Không có đơn vị hành chính mã %s", unit_code);
-    if (level == 4 || (need != 0 && level != need))
+    if (level == 4 || (need > 0 && level != need))
         return pd_fail(err, PD_EINVAL, "unit_code",
                        "Vai trò %s phải gắn với đơn vị cấp %s", pd_role_name((pd_role)role),
                        need == 1 ? "tỉnh" : need == 2 ? "huyện" : "xã");
@@ -203,7 +231,7 @@ int pd_user_add(sqlite3 *db, const char *username, const char *role, const char 
 }
 
 static const char actor_sql[] =
-    "SELECT u.id, u.username, u.role, u.unit_code, un.level, un.commune_code"
+    "SELECT u.id, u.username, u.role, u.unit_code, un.level, un.commune_code, u.venue_id"
     " FROM users u LEFT JOIN units un ON un.code = u.unit_code";
 
 static void actor_from_row(sqlite3_stmt *st, int col, pd_actor *a)
@@ -217,6 +245,7 @@ static void actor_from_row(sqlite3_stmt *st, int col, pd_actor *a)
     a->scope_level = level >= 3 ? PD_SCOPE_COMMUNE : (pd_scope_level)level;
     pd_strlcpy(a->scope_code, level == 4 ? pd_col_text(st, col + 5) : pd_col_text(st, col + 3),
                sizeof a->scope_code);
+    a->venue_id = sqlite3_column_int64(st, col + 6);
 }
 
 /* A hash to verify against when the user does not exist, so both failures cost the same time. */
@@ -323,8 +352,8 @@ int pd_session_lookup(sqlite3 *db, const char *token, pd_actor *actor, char csrf
     token_digest(token, digest);
     sqlite3_stmt *st = pd_db_prepare(
         db,
-        "SELECT s.csrf_token, u.id, u.username, u.role, u.unit_code, un.level, un.commune_code"
-        " FROM sessions s JOIN users u ON u.id = s.user_id"
+        "SELECT s.csrf_token, u.id, u.username, u.role, u.unit_code, un.level, un.commune_code,"
+        " u.venue_id FROM sessions s JOIN users u ON u.id = s.user_id"
         " LEFT JOIN units un ON un.code = u.unit_code"
         " WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
         err);

@@ -17,6 +17,8 @@ typedef enum pd_role {
     PD_ROLE_COMMUNE,
     PD_ROLE_TEAM,   /* community COVID team: reads people of its commune */
     PD_ROLE_VIEWER, /* sees units and aggregate figures, never personal records */
+    PD_ROLE_POLICE, /* police of a province, district or commune: stays of foreigners, venues */
+    PD_ROLE_VENUE,  /* staff of one venue (users.venue_id): scans visitors, registers guests */
     PD_ROLE_COUNT
 } pd_role;
 
@@ -29,6 +31,17 @@ typedef enum pd_perm {
     PD_PERM_PEOPLE_EXPORT,
     PD_PERM_AUDIT_READ,
     PD_PERM_USERS_MANAGE,
+    PD_PERM_DECLARE_ASSIST,     /* declare on behalf of someone without a smartphone */
+    PD_PERM_DECLARATIONS_READ,  /* read declarations of residents in scope */
+    PD_PERM_ALERTS_ACT,         /* work the alert list: record calls, tests, isolation */
+    PD_PERM_OUTBREAK_WRITE,     /* mark units as outbreak areas */
+    PD_PERM_VENUES_READ,
+    PD_PERM_VENUES_WRITE,
+    PD_PERM_CHECKINS_READ,      /* who was where: personal data */
+    PD_PERM_CHECKIN_SCAN,       /* check a visitor in or out by their personal QR */
+    PD_PERM_STAYS_READ,
+    PD_PERM_STAYS_WRITE,
+    PD_PERM_INGEST,             /* bulk ingest of check-ins and declarations from other systems */
 } pd_perm;
 
 /* Scope levels: which column of a record the scope filters on. */
@@ -46,6 +59,7 @@ typedef struct pd_actor {
     pd_role role;
     pd_scope_level scope_level;
     char scope_code[16]; /* "" for the country */
+    int64_t venue_id;    /* role venue: the venue the account works at; else 0 */
     char ip[48];         /* for the audit log; "" from the CLI */
 } pd_actor;
 
@@ -72,7 +86,8 @@ int pd_scope_resolve(sqlite3 *db, const char *unit_code, pd_scope_level *level, 
                      size_t cap, pd_err *err);
 
 /* Creates an account. The role must fit the unit's level (province -> a province, district -> a
- * district, commune/team -> a commune; admin/viewer any level or the country). Argon2id hash. */
+ * district, commune/team/venue -> a commune; police any unit; admin/viewer any level or the
+ * country). Argon2id hash. */
 int pd_user_add(sqlite3 *db, const char *username, const char *role, const char *unit_code,
                 const char *password, const char *display_name, int64_t *id_out, pd_err *err);
 

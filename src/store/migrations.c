@@ -120,6 +120,157 @@ const char *const pd_migrations[] = {
     "CREATE INDEX audit_at ON audit_log(at);"
     "CREATE INDEX audit_entity ON audit_log(entity, entity_id, at);"
     "CREATE INDEX audit_user ON audit_log(user_id, at);",
+
+    /* 2: health declarations, personal QR tokens, outbreak areas and alerts; venues, QR check-ins and
+     * stays of foreigners; two more roles (police, venue staff), which needs the users table rebuilt
+     * (SQLite cannot change a CHECK constraint; sessions are dropped with the old table). */
+    "CREATE TABLE venues ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  name_folded TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('market','supermarket','bus_station','school','hospital',"
+    "    'office','factory','restaurant','accommodation','religious','sports','other')),"
+    "  unit_code TEXT NOT NULL REFERENCES units(code)," /* commune */
+    "  area_code TEXT REFERENCES units(code),"
+    "  district_code TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL,"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  responsible_name TEXT NOT NULL DEFAULT '',"
+    "  responsible_phone TEXT,"
+    "  default_stay_minutes INTEGER," /* NULL: the kind's default */
+    "  public_code TEXT NOT NULL UNIQUE," /* opaque, in the poster's URL */
+    "  closed_at INTEGER,"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  version INTEGER NOT NULL DEFAULT 1"
+    ");"
+    "CREATE INDEX venues_unit ON venues(unit_code, id);"
+    "CREATE INDEX venues_district ON venues(district_code, id);"
+    "CREATE INDEX venues_province ON venues(province_code, id);"
+
+    "CREATE TABLE users_v2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','province','district','commune','team','viewer',"
+    "    'police','venue')),"
+    "  unit_code TEXT REFERENCES units(code),"
+    "  venue_id INTEGER REFERENCES venues(id)," /* role venue: the venue the account works at */
+    "  display_name TEXT NOT NULL DEFAULT '',"
+    "  password_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "INSERT INTO users_v2 (id, username, role, unit_code, display_name, password_hash, disabled,"
+    "  created_at) SELECT id, username, role, unit_code, display_name, password_hash, disabled,"
+    "  created_at FROM users;"
+    "DROP TABLE users;"
+    "ALTER TABLE users_v2 RENAME TO users;"
+
+    /* A personal QR code holds an opaque random token; only its SHA-256 is stored. */
+    "CREATE TABLE person_tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE," /* hex */
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  created_at INTEGER NOT NULL,"
+    "  revoked_at INTEGER"
+    ");"
+    "CREATE INDEX person_tokens_person ON person_tokens(person_id);"
+
+    /* A declaration keeps what was declared, as declared; the residence codes are the scope. */
+    "CREATE TABLE declarations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('full','daily')),"
+    "  via TEXT NOT NULL CHECK (via IN ('self','staff','ingest')),"
+    "  declared_at INTEGER NOT NULL,"
+    "  unit_code TEXT NOT NULL REFERENCES units(code),"
+    "  area_code TEXT REFERENCES units(code),"
+    "  district_code TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL,"
+    "  address TEXT NOT NULL DEFAULT '',"
+    "  travel TEXT NOT NULL DEFAULT '',"      /* means of travel */
+    "  places TEXT NOT NULL DEFAULT '[]',"    /* JSON: [{unit_code, place, date}] in the last 14 days */
+    "  symptoms INTEGER NOT NULL DEFAULT 0,"  /* bit set, see declare.h */
+    "  exposures INTEGER NOT NULL DEFAULT 0," /* bit set, see declare.h */
+    "  vaccine_doses INTEGER,"                /* as declared */
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  external_id TEXT UNIQUE,"              /* bulk ingest: idempotency key */
+    "  created_by INTEGER"                    /* staff account for via = staff */
+    ");"
+    "CREATE INDEX declarations_person ON declarations(person_id, declared_at);"
+    "CREATE INDEX declarations_unit ON declarations(unit_code, declared_at);"
+    "CREATE INDEX declarations_district ON declarations(district_code, declared_at);"
+    "CREATE INDEX declarations_province ON declarations(province_code, declared_at);"
+
+    /* Units (any level) marked as outbreak areas between two local dates (YYYY-MM-DD, inclusive). */
+    "CREATE TABLE outbreak_areas ("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit_code TEXT NOT NULL REFERENCES units(code),"
+    "  from_date TEXT NOT NULL,"
+    "  to_date TEXT," /* NULL: still an outbreak area */
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX outbreak_areas_unit ON outbreak_areas(unit_code);"
+
+    /* Work for the commune health station responsible for the person's residence. */
+    "CREATE TABLE alerts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  declaration_id INTEGER REFERENCES declarations(id),"
+    "  reason TEXT NOT NULL," /* symptoms, outbreak_area, exposure (comma list) */
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  unit_code TEXT NOT NULL REFERENCES units(code),"
+    "  district_code TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','done')),"
+    "  action TEXT CHECK (action IN ('called','sent_for_testing','told_to_isolate','no_answer','other')),"
+    "  action_note TEXT NOT NULL DEFAULT '',"
+    "  acted_by INTEGER,"
+    "  acted_at INTEGER"
+    ");"
+    "CREATE INDEX alerts_unit ON alerts(unit_code, status, created_at);"
+    "CREATE INDEX alerts_district ON alerts(district_code, status, created_at);"
+    "CREATE INDEX alerts_province ON alerts(province_code, status, created_at);"
+
+    /* Check-ins are the largest table (tens of millions of rows): kept narrow, and without declared
+     * foreign keys so bulk ingest does not pay two lookups a row; writers check venue and person. */
+    "CREATE TABLE checkins ("
+    "  id INTEGER PRIMARY KEY,"
+    "  venue_id INTEGER NOT NULL,"
+    "  person_id INTEGER NOT NULL,"
+    "  in_at INTEGER NOT NULL,"
+    "  out_at INTEGER,"                    /* NULL while inside */
+    "  flags INTEGER NOT NULL DEFAULT 0," /* 1 out automatic, 2 by staff, 4 ingested */
+    "  external_id TEXT"                   /* bulk ingest: idempotency key */
+    ");"
+    "CREATE INDEX checkins_venue ON checkins(venue_id, in_at);"
+    "CREATE INDEX checkins_person ON checkins(person_id, in_at);"
+    "CREATE UNIQUE INDEX checkins_external ON checkins(external_id) WHERE external_id IS NOT NULL;"
+
+    /* Stays of foreigners (lưu trú) at accommodation venues; police see them for their area. */
+    "CREATE TABLE stays ("
+    "  id INTEGER PRIMARY KEY,"
+    "  venue_id INTEGER NOT NULL REFERENCES venues(id),"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  passport TEXT NOT NULL,"
+    "  nationality TEXT NOT NULL,"
+    "  arrive_date TEXT NOT NULL,"
+    "  leave_date TEXT,"
+    "  room TEXT NOT NULL DEFAULT '',"
+    "  unit_code TEXT NOT NULL," /* the venue's codes, for scope */
+    "  district_code TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL,"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX stays_unit ON stays(unit_code, arrive_date);"
+    "CREATE INDEX stays_district ON stays(district_code, arrive_date);"
+    "CREATE INDEX stays_province ON stays(province_code, arrive_date);"
+    "CREATE INDEX stays_venue ON stays(venue_id, arrive_date);",
 };
 
 const int pd_migration_count = (int)(sizeof pd_migrations / sizeof pd_migrations[0]);

@@ -96,7 +96,8 @@ static int64_t sql_int(const char *sql)
 static void test_role_names(void **state)
 {
     (void)state;
-    static const char *const names[] = {"admin", "province", "district", "commune", "team", "viewer"};
+    static const char *const names[] = {"admin",   "province", "district", "commune",
+                                          "team",    "viewer",   "police",   "venue"};
     for (int r = 0; r < PD_ROLE_COUNT; r++) {
         assert_string_equal(pd_role_name((pd_role)r), names[r]);
         assert_int_equal(pd_role_parse(names[r]), r);
@@ -110,19 +111,28 @@ static void test_role_names(void **state)
 static void test_permission_table(void **state)
 {
     (void)state;
-    enum { N_PERMS = 8 };
-    /* Columns: units_read, areas_write, people_read, people_write, import, export, audit, users. */
+    enum { N_PERMS = 19 };
+    /* Columns: units_read, areas_write, people_read, people_write, import, export, audit, users,
+     * declare_assist, declarations_read, alerts_act, outbreak_write, venues_read, venues_write,
+     * checkins_read, checkin_scan, stays_read, stays_write, ingest. */
     static const bool expected[PD_ROLE_COUNT][N_PERMS] = {
-        [PD_ROLE_ADMIN] = {1, 1, 1, 1, 1, 1, 1, 1},
-        [PD_ROLE_PROVINCE] = {1, 1, 1, 1, 1, 1, 0, 0},
-        [PD_ROLE_DISTRICT] = {1, 1, 1, 1, 1, 1, 0, 0},
-        [PD_ROLE_COMMUNE] = {1, 1, 1, 1, 1, 1, 0, 0},
-        [PD_ROLE_TEAM] = {1, 0, 1, 0, 0, 0, 0, 0},
-        [PD_ROLE_VIEWER] = {1, 0, 0, 0, 0, 0, 0, 0},
+        [PD_ROLE_ADMIN] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        [PD_ROLE_PROVINCE] = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        [PD_ROLE_DISTRICT] = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+        [PD_ROLE_COMMUNE] = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0},
+        [PD_ROLE_TEAM] = {1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0},
+        [PD_ROLE_VIEWER] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+        [PD_ROLE_POLICE] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0},
+        [PD_ROLE_VENUE] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0},
     };
     static const pd_perm perms[N_PERMS] = {
-        PD_PERM_UNITS_READ,    PD_PERM_AREAS_WRITE,   PD_PERM_PEOPLE_READ, PD_PERM_PEOPLE_WRITE,
-        PD_PERM_PEOPLE_IMPORT, PD_PERM_PEOPLE_EXPORT, PD_PERM_AUDIT_READ,  PD_PERM_USERS_MANAGE};
+        PD_PERM_UNITS_READ,     PD_PERM_AREAS_WRITE,       PD_PERM_PEOPLE_READ,
+        PD_PERM_PEOPLE_WRITE,   PD_PERM_PEOPLE_IMPORT,     PD_PERM_PEOPLE_EXPORT,
+        PD_PERM_AUDIT_READ,     PD_PERM_USERS_MANAGE,      PD_PERM_DECLARE_ASSIST,
+        PD_PERM_DECLARATIONS_READ, PD_PERM_ALERTS_ACT,     PD_PERM_OUTBREAK_WRITE,
+        PD_PERM_VENUES_READ,    PD_PERM_VENUES_WRITE,      PD_PERM_CHECKINS_READ,
+        PD_PERM_CHECKIN_SCAN,   PD_PERM_STAYS_READ,        PD_PERM_STAYS_WRITE,
+        PD_PERM_INGEST};
     for (int r = 0; r < PD_ROLE_COUNT; r++)
         for (int p = 0; p < N_PERMS; p++) {
             pd_actor a = actor_at((pd_role)r, PD_SCOPE_COUNTRY, "");
