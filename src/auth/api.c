@@ -18,7 +18,14 @@ static const struct {
 } perm_names[] = {{PD_PERM_UNITS_READ, "units.read"},       {PD_PERM_AREAS_WRITE, "areas.write"},
                   {PD_PERM_PEOPLE_READ, "people.read"},     {PD_PERM_PEOPLE_WRITE, "people.write"},
                   {PD_PERM_PEOPLE_IMPORT, "people.import"}, {PD_PERM_PEOPLE_EXPORT, "people.export"},
-                  {PD_PERM_AUDIT_READ, "audit.read"},       {PD_PERM_USERS_MANAGE, "users.manage"}};
+                  {PD_PERM_AUDIT_READ, "audit.read"},       {PD_PERM_USERS_MANAGE, "users.manage"},
+                  {PD_PERM_DECLARE_ASSIST, "declare.assist"},
+                  {PD_PERM_DECLARATIONS_READ, "declarations.read"},
+                  {PD_PERM_ALERTS_ACT, "alerts.act"},       {PD_PERM_OUTBREAK_WRITE, "outbreak.write"},
+                  {PD_PERM_VENUES_READ, "venues.read"},     {PD_PERM_VENUES_WRITE, "venues.write"},
+                  {PD_PERM_CHECKINS_READ, "checkins.read"}, {PD_PERM_CHECKIN_SCAN, "checkin.scan"},
+                  {PD_PERM_STAYS_READ, "stays.read"},       {PD_PERM_STAYS_WRITE, "stays.write"},
+                  {PD_PERM_INGEST, "ingest"}};
 
 static json_t *user_json(sqlite3 *db, const pd_actor *a, const char *display_name)
 {
