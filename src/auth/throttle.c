@@ -27,7 +27,14 @@ static uint32_t hash_key(const char *s)
     return h;
 }
 
-/* Finds the slot for key, claiming a free or expired one if absent. Never NULL. */
+static bool expired(const slot *s, int64_t now)
+{
+    return s->key[0] == '\0' || now - s->window_start >= PD_LOGIN_WINDOW;
+}
+
+/* Finds the slot for key, claiming a free or expired one if absent; when every slot of the probe run
+ * is live, the one with the fewest failures is reused, but never a locked-out one (that would lift
+ * the lockout). NULL if the run is all locked out: the caller then refuses, failing closed. */
 static slot *find(const char *key, int64_t now)
 {
     uint32_t h = hash_key(key);
@@ -36,11 +43,16 @@ static slot *find(const char *key, int64_t now)
         slot *s = &table[(h + (uint32_t)i) % SLOTS];
         if (strcmp(s->key, key) == 0)
             return s;
-        if (!victim && (s->key[0] == '\0' || now - s->window_start >= PD_LOGIN_WINDOW))
+        if (expired(s, now)) {
+            if (!victim || !expired(victim, now))
+                victim = s;
+        } else if (s->failures < PD_LOGIN_MAX_FAILURES &&
+                   (!victim || (!expired(victim, now) && s->failures < victim->failures))) {
             victim = s;
+        }
     }
     if (!victim)
-        victim = &table[h % SLOTS]; /* table crowded: evict */
+        return NULL;
     pd_strlcpy(victim->key, key, sizeof victim->key);
     victim->failures = 0;
     victim->window_start = now;
@@ -50,6 +62,8 @@ static slot *find(const char *key, int64_t now)
 static int wait_for(const char *key, int64_t now)
 {
     slot *s = find(key, now);
+    if (!s)
+        return PD_LOGIN_WINDOW;
     if (now - s->window_start >= PD_LOGIN_WINDOW) {
         s->failures = 0;
         s->window_start = now;
@@ -85,13 +99,13 @@ void pd_login_throttle_record(const char *username, const char *ip, bool success
     char ku[96], ki[96];
     keys(username, ip, ku, ki, sizeof ku);
     pthread_mutex_lock(&lock);
-    slot *u = find(ku, now);
-    if (success) {
+    slot *u = find(ku, now), *i = success ? NULL : find(ki, now);
+    if (success && u)
         u->failures = 0; /* a good login clears the account's count, not the address's */
-    } else {
+    if (!success && u)
         u->failures++;
-        find(ki, now)->failures++;
-    }
+    if (i)
+        i->failures++;
     pthread_mutex_unlock(&lock);
 }
 

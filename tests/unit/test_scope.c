@@ -539,6 +539,26 @@ static void test_throttle_address_and_success(void **state)
     assert_int_equal(pd_login_throttle_check("a7", "10.0.0.9", t + 3), 0);
 }
 
+/* An attacker who fills the table with failures for thousands of other accounts must not lift the
+ * lockout of the account under attack. */
+static void test_throttle_flood_keeps_lockout(void **state)
+{
+    (void)state;
+    pd_login_throttle_reset();
+    const int64_t t = T0;
+    for (int i = 0; i < PD_LOGIN_MAX_FAILURES; i++)
+        pd_login_throttle_record("victim", "10.1.0.1", false, t);
+    assert_true(pd_login_throttle_check("victim", "10.1.0.2", t + 1) > 0);
+    char name[32], ip[32];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(name, sizeof name, "flood%d", i);
+        snprintf(ip, sizeof ip, "10.2.%d.%d", i / 250, i % 250);
+        pd_login_throttle_record(name, ip, false, t + 2);
+    }
+    assert_true(pd_login_throttle_check("victim", "10.1.0.3", t + 3) > 0);
+    pd_login_throttle_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_throttle_username),
         cmocka_unit_test(test_throttle_address_and_success),
+        cmocka_unit_test(test_throttle_flood_keeps_lockout),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
