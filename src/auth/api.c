@@ -29,6 +29,9 @@ static const struct {
 
 static json_t *user_json(sqlite3 *db, const pd_actor *a, const char *display_name)
 {
+    char stored[128];
+    if (!display_name && pd_user_display_name(db, a->user_id, stored, sizeof stored) == PD_OK)
+        display_name = stored;
     pd_unit u;
     pd_err err;
     bool has_unit = a->scope_code[0] && pd_unit_get(db, a->scope_code, &u, &err) == PD_OK;

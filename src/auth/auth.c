@@ -283,6 +283,20 @@ int pd_user_authenticate(sqlite3 *db, const char *username, const char *password
     return pd_actor_load(db, id, out, err);
 }
 
+int pd_user_display_name(sqlite3 *db, int64_t user_id, char *out, size_t cap)
+{
+    out[0] = '\0';
+    sqlite3_stmt *st = pd_db_prepare(db, "SELECT display_name FROM users WHERE id = ?", NULL);
+    if (!st)
+        return PD_EDB;
+    sqlite3_bind_int64(st, 1, user_id);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? PD_OK : PD_ENOTFOUND;
+    if (rc == PD_OK)
+        pd_strlcpy(out, pd_col_text(st, 0), cap);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int pd_actor_load(sqlite3 *db, int64_t user_id, pd_actor *out, pd_err *err)
 {
     char sql[256];

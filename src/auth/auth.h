@@ -95,6 +95,9 @@ int pd_user_add(sqlite3 *db, const char *username, const char *role, const char 
 int pd_user_authenticate(sqlite3 *db, const char *username, const char *password, pd_actor *out,
                          pd_err *err);
 
+/* The account's display name ("" when none was given). */
+int pd_user_display_name(sqlite3 *db, int64_t user_id, char *out, size_t cap);
+
 /* Loads the actor for an account id. */
 int pd_actor_load(sqlite3 *db, int64_t user_id, pd_actor *out, pd_err *err);
 

@@ -178,6 +178,8 @@ int pd_api_import_start(pd_req *req, pd_resp *resp)
 int pd_api_import_get(pd_req *req, pd_resp *resp)
 {
     long long id = pd_req_param_id(req, 0);
+    if (!pd_actor_can(&req->actor, PD_PERM_PEOPLE_IMPORT))
+        return pd_resp_error(resp, 403, "denied", "", "Tài khoản không được nhập dữ liệu");
     json_t *body = NULL;
     pthread_mutex_lock(&jobs_lock);
     for (int i = 0; i < MAX_JOBS; i++)
