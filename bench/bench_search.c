@@ -1,10 +1,13 @@
 /* bench/bench_search.c: latency of the diacritic-insensitive name search on a large registry.
  * Samples a few hundred queries from the names stored in the database (a surname "nguyen", surname
  * and middle name "nguyen van", a given name "hung", a full name with its diacritics "Nguyễn Văn
- * Hùng"), then times what GET /api/people does for a first page, pd_people_list (limit 50) +
- * pd_people_count, for a country-wide admin and for a commune account; and, on the same connection,
+ * Hùng"), then times what GET /api/people?q= does for a first page, pd_people_search (a page of 50
+ * and the count up to pd_people_count_cap()), for a country-wide admin and for a commune account
+ * (the list alone, pd_people_list, is timed too, for the breakdown); and, on the same connection,
  * the plain baseline `SELECT ... FROM people WHERE name_folded LIKE '%q%' LIMIT 51` plus its
  * count(*). Prints p50/p99 per pass and, as `RESULT key value` lines, the medians over the passes.
+ * For information (not in the figures), it also times digit queries, prefixes of stored id numbers
+ * and phones, the same way.
  * Usage: bench_search --db DB [--queries 300] [--passes 3] [--baseline-passes P] [--seed 1]
  *                     [--commune 01837] [--explain]
  *        bench_search --db DB --check-rows N   (exit 0 if the people table holds exactly N rows) */
@@ -33,6 +36,7 @@ typedef struct sample {
     double ms;      /* list + count */
     double list_ms; /* list only */
     int64_t total;
+    bool capped; /* more than total match */
     int query;
 } sample;
 
@@ -134,6 +138,35 @@ static int sample_queries(sqlite3 *db, query *qs, int n)
     return 0;
 }
 
+/* Digit queries: prefixes of 3 to 8 digits of stored id numbers and phones, in turn. */
+static int sample_digit_queries(sqlite3 *db, query *qs, int n)
+{
+    int64_t max_id = scalar(db, "SELECT max(id) FROM people");
+    sqlite3_stmt *st = NULL;
+    if (max_id <= 0 ||
+        sqlite3_prepare_v2(db,
+                           "SELECT coalesce(id_number, ''), coalesce(phone, '') FROM people"
+                           " WHERE id >= ? AND (id_number IS NOT NULL OR phone IS NOT NULL)"
+                           " ORDER BY id LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    for (int i = 0, tries = 0; i < n && tries < 100 * n; tries++) {
+        sqlite3_bind_int64(st, 1, 1 + (int64_t)(rng_next() % (uint64_t)max_id));
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *field = (const char *)sqlite3_column_text(st, i % 2);
+            size_t want = 3 + (size_t)(i / 2 % 6);
+            if (field && strlen(field) >= want && field[0] >= '0' && field[0] <= '9') {
+                memset(&qs[i], 0, sizeof qs[i]);
+                memcpy(qs[i].q, field, want);
+                i++;
+            }
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 static int count_row(const pd_person *p, void *ctx)
 {
     (void)p;
@@ -141,7 +174,8 @@ static int count_row(const pd_person *p, void *ctx)
     return 0;
 }
 
-/* What the API does for a first page: list then count. */
+/* What the API does for a first page: pd_people_search, the page and the capped count. The list
+ * alone (pd_people_list) is timed separately, for the breakdown. */
 static int run_api(sqlite3 *db, const pd_actor *actor, const query *q, sample *s)
 {
     pd_people_query pq;
@@ -152,17 +186,18 @@ static int run_api(sqlite3 *db, const pd_actor *actor, const query *q, sample *s
     bool more;
     int rows = 0;
     double t0 = now_ms();
+    if (pd_people_search(db, actor, &pq, pd_people_count_cap(&pq), count_row, &rows, &more,
+                         &s->total, &s->capped, &err) != PD_OK) {
+        fprintf(stderr, "pd_people_search(%s): %s\n", q->q, err.message);
+        return -1;
+    }
+    double t1 = now_ms();
     if (pd_people_list(db, actor, &pq, count_row, &rows, &more, &err) != PD_OK) {
         fprintf(stderr, "pd_people_list(%s): %s\n", q->q, err.message);
         return -1;
     }
-    double t1 = now_ms();
-    if (pd_people_count(db, actor, &pq, &s->total, &err) != PD_OK) {
-        fprintf(stderr, "pd_people_count(%s): %s\n", q->q, err.message);
-        return -1;
-    }
-    s->ms = now_ms() - t0;
-    s->list_ms = t1 - t0;
+    s->ms = t1 - t0;
+    s->list_ms = now_ms() - t1;
     return 0;
 }
 
@@ -272,11 +307,13 @@ static void print_breakdown(const char *label, const sample *s, int n, const que
                 break;
             }
     for (int j = 0; j < 5 && idx[j] >= 0; j++)
-        printf("  %s  slowest: %8.2f ms (list %7.2f ms) total %-7lld q=\"%s\"\n", label,
-               s[idx[j]].ms, s[idx[j]].list_ms, (long long)s[idx[j]].total, qs[s[idx[j]].query].q);
+        printf("  %s  slowest: %8.2f ms (list %7.2f ms) total %-7lld%s q=\"%s\"\n", label,
+               s[idx[j]].ms, s[idx[j]].list_ms, (long long)s[idx[j]].total,
+               s[idx[j]].capped ? "+" : " ", qs[s[idx[j]].query].q);
 }
 
-static void explain(sqlite3 *db, const char *sql, const char *arg1, const char *arg2)
+static void explain(sqlite3 *db, const char *sql, const char *arg1, const char *arg2,
+                    const char *arg3)
 {
     char full[1200];
     snprintf(full, sizeof full, "EXPLAIN QUERY PLAN %s", sql);
@@ -289,6 +326,8 @@ static void explain(sqlite3 *db, const char *sql, const char *arg1, const char *
         sqlite3_bind_text(st, 1, arg1, -1, SQLITE_STATIC);
     if (arg2)
         sqlite3_bind_text(st, 2, arg2, -1, SQLITE_STATIC);
+    if (arg3)
+        sqlite3_bind_text(st, 3, arg3, -1, SQLITE_STATIC);
     printf("  %s\n", sql);
     while (sqlite3_step(st) == SQLITE_ROW)
         printf("    %s\n", (const char *)sqlite3_column_text(st, 3));
@@ -400,7 +439,7 @@ int main(int argc, char **argv)
                 fts_p50[p] = st.p50;
                 fts_p99[p] = st.p99;
                 printf(
-                    "%-7s pd_people_list+count pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone p99 "
+                    "%-7s page+count (search) pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone p99 "
                     "%7.2f ms)  max %7.2f ms\n",
                     actors[a].name, p + 1, st.p50, st.p99, st.list_p99, st.max);
                 if (p == np - 1)
@@ -418,7 +457,8 @@ int main(int argc, char **argv)
                 like_p50[p] = st.p50;
                 like_p99[p] = st.p99;
                 printf(
-                    "%-7s LIKE baseline        pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone p99 "
+                    "%-7s LIKE baseline            pass %d: p50 %7.2f ms  p99 %7.2f ms (list alone "
+                    "p99 "
                     "%7.2f ms)  max %7.2f ms\n",
                     actors[a].name, p + 1, st.p50, st.p99, st.list_p99, st.max);
             }
@@ -436,22 +476,77 @@ int main(int argc, char **argv)
     printf("RESULT search.passes %d\nRESULT search.baseline_passes %d\nRESULT search.queries %d\n",
            passes, baseline_passes, nq);
 
+    /* Digit queries, for information: one pass per actor, not part of the figures. */
+    int nd = nq < 120 ? nq : 120;
+    if (sample_digit_queries(db, qs, nd) == 0) {
+        for (int a = 0; a < 2; a++) {
+            for (int i = 0; i < nd && i < 20; i++) {
+                sample w;
+                if (run_api(db, actors[a].actor, &qs[i], &w) != 0)
+                    return 1;
+            }
+            for (int i = 0; i < nd; i++) {
+                s[i].query = i;
+                if (run_api(db, actors[a].actor, &qs[i], &s[i]) != 0)
+                    return 1;
+            }
+            stats st = summarize(s, nd);
+            printf("%-7s digit queries (id number/phone prefix, 3-8 digits, n=%d): p50 %7.2f ms"
+                   "  p99 %7.2f ms  max %7.2f ms\n",
+                   actors[a].name, nd, st.p50, st.p99, st.max);
+            for (int k = 0; k < 3; k++) {
+                int worst = -1;
+                for (int i = 0; i < nd; i++)
+                    if (s[i].query >= 0 && (worst < 0 || s[i].ms > s[worst].ms))
+                        worst = i;
+                if (worst < 0)
+                    break;
+                printf("  %s  slowest digits: %8.2f ms (list %7.2f ms) total %-7lld%s q=\"%s\"\n",
+                       actors[a].name, s[worst].ms, s[worst].list_ms, (long long)s[worst].total,
+                       s[worst].capped ? "+" : " ", qs[s[worst].query].q);
+                s[worst].query = -1;
+            }
+        }
+    }
+
     if (do_explain) {
-        /* The statements pd_people_list/pd_people_count run for a name (see src/people/search.c).
-         */
+        /* The statements pd_people_list/pd_people_count_capped run (see src/people/search.c): a
+         * name, then a digit prefix (the probe, then the page through the indexes or in id
+         * order). */
         printf("EXPLAIN QUERY PLAN of the search statements (src/people/search.c):\n");
+        char scope_token[96];
+        snprintf(scope_token, sizeof scope_token, "name : \"nguyen\"* AND scope : \"c%s\"",
+                 commune);
         explain(db,
-                "SELECT count(*) FROM people_fts f JOIN people p ON p.id = f.rowid"
-                " WHERE people_fts MATCH ?1",
-                "name : \"nguyen\"* AND name : \"van\"*", NULL);
+                "SELECT count(*) FROM (SELECT 1 FROM people_fts f WHERE people_fts MATCH ?1"
+                " LIMIT 10001)",
+                scope_token, NULL, NULL);
         explain(db,
                 "SELECT p.id FROM people_fts f JOIN people p ON p.id = f.rowid"
                 " WHERE people_fts MATCH ?1 AND f.rowid > 0 ORDER BY f.rowid LIMIT 51",
-                "name : \"nguyen\"* AND name : \"van\"*", NULL);
-        explain(db, "SELECT count(*) FROM people p WHERE 1", NULL, NULL);
+                "name : \"nguyen\"* AND name : \"van\"*", NULL, NULL);
+        explain(db,
+                "SELECT (SELECT count(*) FROM (SELECT 1 FROM people WHERE id_number >= ?1"
+                " AND id_number < ?2 LIMIT 5000)) + (SELECT count(*) FROM (SELECT 1 FROM people"
+                " WHERE phone >= ?1 AND phone < ?2 LIMIT 5000))",
+                "0912", "0912:", NULL);
+        explain(db,
+                "SELECT p.id FROM people p WHERE 1 AND ((p.id_number >= ?1 AND p.id_number < ?2)"
+                " OR (p.phone >= ?1 AND p.phone < ?2)) AND +p.unit_code = ?3 AND +p.id > 0"
+                " ORDER BY p.id LIMIT 51",
+                "09123", "09123:", commune);
+        explain(db,
+                "SELECT p.id FROM people p WHERE 1 AND ((+p.id_number >= ?1 AND +p.id_number < ?2)"
+                " OR (+p.phone >= ?1 AND +p.phone < ?2)) AND p.unit_code = ?3 AND p.id > 0"
+                " ORDER BY p.id LIMIT 51",
+                "006", "006:", commune);
+        explain(db,
+                "SELECT p.id FROM people p WHERE 1 AND ((+p.id_number >= ?1 AND +p.id_number < ?2)"
+                " OR (+p.phone >= ?1 AND +p.phone < ?2)) AND p.id > 0 ORDER BY p.id LIMIT 51",
+                "006", "006:", NULL);
         explain(db,
                 "SELECT count(*) FROM people p WHERE p.unit_code = ?2 AND p.name_folded LIKE ?1",
-                "%nguyen van%", commune);
+                "%nguyen van%", commune, NULL);
     }
     free(s);
     free(qs);

@@ -10,7 +10,12 @@
 # BENCH_SEARCH_BASELINE_PASSES (1), BENCH_COMMUNE (01837), BENCH_HTTP_RUNS (3), BENCH_WRK_DURATION (10s),
 # BENCH_WRK_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_SERVE_THREADS (2), BENCH_BROWSER_RUNS (5),
 # BENCH_SMALL_ROWS (1000: the browser baseline's registry), BENCH_ONLY (comma list of import,search,http,
-# browser; the others are skipped and the last imported database in BENCH_OUT is reused).
+# browser,checkin; the others are skipped and the last imported database in BENCH_OUT is reused).
+# Check-ins (BENCH_ONLY=checkin needs no imported database): BENCH_CHECKIN_PEOPLE (600000: each sends one
+# check-in), BENCH_CHECKIN_VENUES (1000), BENCH_CHECKIN_RUNS (3), BENCH_CHECKIN_DURATION (10s),
+# BENCH_CHECKIN_CONNECTIONS (512), BENCH_CHECKIN_BASELINE_DURATION (5s).
+# Bulk ingest (BENCH_ONLY=ingest needs no imported database): BENCH_INGEST_ROWS (10000000 check-ins in one
+# file), BENCH_INGEST_RUNS (3), BENCH_INGEST_FORMAT (csv or jsonl).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -75,7 +80,8 @@ fi
 if ! grep -q '^CMAKE_BUILD_TYPE:[A-Z]*=Release$' "$BUILD/CMakeCache.txt"; then
     log "warning: $BUILD is not a Release build; figures will not be comparable"
 fi
-cmake --build "$BUILD" -j "$(nproc)" --target phongdich gen_people bench_insert_baseline bench_search \
+cmake --build "$BUILD" -j "$(nproc)" --target phongdich gen_people bench_insert_baseline bench_search bench_checkin_setup \
+    bench_ingest_gen bench_ingest \
     >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; die "build in $BUILD (see $OUT/build.log)"; }
 T_START=$(now_ns)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
@@ -83,13 +89,14 @@ awk -v l="$LOAD_START" 'BEGIN { exit !(l > 1.0) }' \
     && log "warning: load average $LOAD_START: other work on this machine will skew the figures"
 
 # --- Data --------------------------------------------------------------------------------------------
+wants_registry() { wants import || wants search || wants http || wants browser; }
 STAMP="$OUT/people-$ROWS.stamp"
-if [ ! -s "$CSV" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "rows=$ROWS seed=$SEED gen=$(cksum <"$ROOT/bench/gen_people.c")" ]; then
+if wants_registry && { [ ! -s "$CSV" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "rows=$ROWS seed=$SEED gen=$(cksum <"$ROOT/bench/gen_people.c")" ]; }; then
     log "generating $ROWS people into $CSV"
     "$BUILD/gen_people" --rows "$ROWS" --seed "$SEED" --out "$CSV"
     echo "rows=$ROWS seed=$SEED gen=$(cksum <"$ROOT/bench/gen_people.c")" >"$STAMP"
 fi
-CSV_MB=$(awk -v b="$(stat -c %s "$CSV")" 'BEGIN { printf "%.0f", b / 1048576 }')
+CSV_MB=$(awk -v b="$(stat -c %s "$CSV" 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f", b / 1048576 }')
 
 # --- 1. Import -----------------------------------------------------------------------------------------
 IMPORT_RATE="" IMPORT_SECONDS="" BASE_RATE=""
@@ -129,7 +136,7 @@ if wants import; then
     BASE_RATE=$(printf '%s\n' "${base_rates[@]}" | median)
     log "import: median $IMPORT_RATE rows/s (baseline $BASE_RATE rows/s)"
 fi
-[ -f "$DB" ] || die "no database $DB: run with the import benchmark first"
+! wants_registry || [ -f "$DB" ] || die "no database $DB: run with the import benchmark first"
 
 # --- 2. Search -----------------------------------------------------------------------------------------
 if wants search; then
@@ -228,6 +235,143 @@ if wants browser; then
     fi
 fi
 
+# --- 5. Check-ins -------------------------------------------------------------------------------------
+# POST /api/public/checkins with personal QR tokens, every request a new visit, against a copy of the same
+# database each run: the group-commit writer (the server as shipped) and the baseline, one transaction
+# per request in the HTTP worker (PHONGDICH_CHECKIN_COMMIT=each), both with synchronous=FULL, answered
+# only after their COMMIT. After each run the file must hold at least as many check-ins as were answered.
+CK_PEOPLE="${BENCH_CHECKIN_PEOPLE:-600000}"
+CK_VENUES="${BENCH_CHECKIN_VENUES:-1000}"
+CK_RUNS="${BENCH_CHECKIN_RUNS:-3}"
+CK_DURATION="${BENCH_CHECKIN_DURATION:-10s}"
+CK_BASE_DURATION="${BENCH_CHECKIN_BASELINE_DURATION:-5s}"
+CK_CONNECTIONS="${BENCH_CHECKIN_CONNECTIONS:-512}"
+CK_RATE="" CK_BASE_RATE=""
+# One run: MODE (group|each) DURATION -> CK_LAST (check-ins per second); details in checkin.log.
+checkin_run() {
+    local mode="$1" duration="$2" db="$OUT/checkin-run.db" log="$OUT/checkin-serve.log" out rate reqs stored
+    rm_db "$db"
+    cp "$OUT/checkin-base.db" "$db"
+    sync
+    local env=(PHONGDICH_CHECKIN_STATS=1)
+    [ "$mode" = each ] && env+=(PHONGDICH_CHECKIN_COMMIT=each)
+    env "${env[@]}" "$BIN" serve --db "$db" --listen 127.0.0.1:0 --threads "$SERVE_THREADS" \
+        --checkin-rate 100000000 >"$log" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    local url=""
+    for _ in $(seq 1 150); do
+        url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$log" | head -n 1 || true)
+        [ -n "$url" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    [ -n "$url" ] || die "phongdich serve did not start (see $log)"
+    out=$(wrk -t"$WRK_THREADS" -c"$CK_CONNECTIONS" -d"$duration" --latency -s "$ROOT/bench/bench_checkin.lua" \
+        "$url" -- "$OUT/checkin-bodies.txt" "$WRK_THREADS" 2>&1)
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    printf '### %s commit, %s\n%s\n%s\n\n' "$mode" "$duration" "$out" "$(grep 'check-in writer' "$log" || true)" >>"$OUT/checkin.log"
+    grep -q 'Non-2xx or 3xx responses' <<<"$out" && die "check-ins answered with errors (see $OUT/checkin.log)"
+    grep -q 'replays were measured' <<<"$out" && die "wrk ran out of distinct check-ins: raise BENCH_CHECKIN_PEOPLE"
+    rate=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+    reqs=$(awk '/requests in/ { print $1 }' <<<"$out")
+    stored=$("$BUILD/bench_checkin_setup" --count "$db" | cut -d' ' -f1)
+    [ "$stored" -ge "$reqs" ] || die "$mode commit: $reqs check-ins answered but $stored on disk"
+    echo "$mode: $rate check-ins/s, $reqs answered, $stored on disk" >>"$OUT/checkin.log"
+    rm_db "$db"
+    CK_LAST="$rate"
+}
+if wants checkin; then
+    CK_STAMP="people=$CK_PEOPLE venues=$CK_VENUES seed=$SEED setup=$(cksum <"$ROOT/bench/bench_checkin_setup.c")"
+    if [ ! -s "$OUT/checkin-base.db" ] || [ "$(cat "$OUT/checkin.stamp" 2>/dev/null)" != "$CK_STAMP" ]; then
+        log "check-ins: creating $CK_PEOPLE people with personal QR tokens and $CK_VENUES venues"
+        rm_db "$OUT/checkin-base.db"
+        "$BUILD/bench_checkin_setup" --db "$OUT/checkin-base.db" --out "$OUT/checkin-bodies.txt" \
+            --people "$CK_PEOPLE" --venues "$CK_VENUES" --seed "$SEED" || die "bench_checkin_setup"
+        echo "$CK_STAMP" >"$OUT/checkin.stamp"
+    fi
+    : >"$OUT/checkin.log"
+    ck_rates=() ck_base=()
+    for r in $(seq 1 "$CK_RUNS"); do
+        log "check-in run $r/$CK_RUNS: group commit, wrk -t$WRK_THREADS -c$CK_CONNECTIONS for $CK_DURATION"
+        checkin_run group "$CK_DURATION"
+        ck_rates+=("$CK_LAST")
+        log "check-in run $r/$CK_RUNS: baseline, one transaction per request, for $CK_BASE_DURATION"
+        checkin_run each "$CK_BASE_DURATION"
+        ck_base+=("$CK_LAST")
+    done
+    CK_RATE=$(printf '%s\n' "${ck_rates[@]}" | median)
+    CK_BASE_RATE=$(printf '%s\n' "${ck_base[@]}" | median)
+    log "check-ins: median $CK_RATE/s (baseline $CK_BASE_RATE/s)"
+fi
+
+# --- 6. Bulk ingest of check-ins ---------------------------------------------------------------------
+# A file of BENCH_INGEST_ROWS check-ins naming the demo's venues and people (bench_ingest_gen), ingested
+# with `phongdich ingest` into a fresh copy of the demo database (45,036 people, 36 venues, ~42,000
+# check-ins): rows/s from the wall time of the command, then the same file again (every row skipped),
+# then the bytes per check-in (table + its three indexes, dbstat). Baseline: the same number of rows
+# made in memory and inserted into a bare table (bench_ingest --baseline).
+IN_ROWS="${BENCH_INGEST_ROWS:-10000000}"
+IN_RUNS="${BENCH_INGEST_RUNS:-3}"
+IN_FORMAT="${BENCH_INGEST_FORMAT:-csv}"
+IN_RATE="" IN_SECONDS="" IN_RESEND="" IN_BASE="" IN_BYTES="" IN_FILE_MB=""
+if wants ingest; then
+    IN_DEMO="$OUT/ingest-demo.db"
+    IN_DATA="$OUT/checkins-$IN_ROWS.$IN_FORMAT"
+    IN_STAMP="rows=$IN_ROWS format=$IN_FORMAT seed=$SEED gen=$(cksum <"$ROOT/bench/bench_ingest_gen.c")"
+    # The demo's activity is dated up to its build day; the file is generated against the same clock.
+    export PHONGDICH_NOW="${PHONGDICH_NOW:-$(date +%s)}"
+    if [ ! -s "$IN_DEMO" ] || [ ! -s "$IN_DATA" ] || [ "$(cat "$OUT/ingest.stamp" 2>/dev/null)" != "$IN_STAMP" ]; then
+        log "ingest: demo database and $IN_ROWS check-ins ($IN_FORMAT)"
+        rm_db "$IN_DEMO"
+        "$BIN" demo --db "$IN_DEMO" --seed "$SEED" >"$OUT/ingest.log" 2>&1 || die "phongdich demo (see $OUT/ingest.log)"
+        "$BUILD/bench_ingest_gen" --db "$IN_DEMO" --rows "$IN_ROWS" --seed "$SEED" --format "$IN_FORMAT" --out "$IN_DATA" \
+            || die "bench_ingest_gen"
+        echo "$IN_STAMP" >"$OUT/ingest.stamp"
+    fi
+    IN_FILE_MB=$(awk -v b="$(stat -c %s "$IN_DATA")" 'BEGIN { printf "%.0f", b / 1048576 }')
+    : >"$OUT/ingest-runs.log"
+    in_rates=() in_secs=() in_base=()
+    for r in $(seq 1 "$IN_RUNS"); do
+        rm_db "$OUT/ingest.db"
+        cp "$IN_DEMO" "$OUT/ingest.db"
+        sync
+        log "ingest run $r/$IN_RUNS: phongdich ingest of $IN_ROWS check-ins ($IN_FILE_MB MiB)"
+        t0=$(now_ns)
+        "$BIN" ingest --db "$OUT/ingest.db" --kind checkins --json "$IN_DATA" >"$OUT/ingest-report.json" 2>>"$OUT/ingest-runs.log" \
+            || die "phongdich ingest (see $OUT/ingest-report.json)"
+        t1=$(now_ns)
+        grep -q "\"rows_inserted\": $IN_ROWS," "$OUT/ingest-report.json" || die "ingest did not insert $IN_ROWS rows"
+        s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        rate=$(awk -v s="$s" -v n="$IN_ROWS" 'BEGIN { printf "%.0f", n / s }')
+        echo "run $r: phongdich ingest $s s, $rate rows/s: $(cat "$OUT/ingest-report.json")" >>"$OUT/ingest-runs.log"
+        in_rates+=("$rate") in_secs+=("$s")
+        rm_db "$OUT/ingest-baseline.db"
+        sync
+        log "ingest run $r/$IN_RUNS: baseline, plain SQLite insert of $IN_ROWS rows"
+        b=$("$BUILD/bench_ingest" --baseline --db "$OUT/ingest-baseline.db" --rows "$IN_ROWS") || die "bench_ingest --baseline"
+        echo "run $r: $b" >>"$OUT/ingest-runs.log"
+        in_base+=("$(awk '$2 == "ingest.baseline.rows_per_s" { print $3 }' <<<"$b")")
+        rm_db "$OUT/ingest-baseline.db"
+    done
+    IN_RATE=$(printf '%s\n' "${in_rates[@]}" | median)
+    IN_SECONDS=$(printf '%s\n' "${in_secs[@]}" | median | awk '{ printf "%.1f", $1 }')
+    IN_BASE=$(printf '%s\n' "${in_base[@]}" | median)
+    log "ingest: the same file again (every row already there)"
+    t0=$(now_ns)
+    "$BIN" ingest --db "$OUT/ingest.db" --kind checkins --json "$IN_DATA" >"$OUT/ingest-resend.json" 2>>"$OUT/ingest-runs.log" \
+        || die "phongdich ingest, second time"
+    t1=$(now_ns)
+    grep -q "\"rows_skipped\": $IN_ROWS," "$OUT/ingest-resend.json" || die "the second ingest did not skip every row"
+    IN_RESEND=$(awk -v a="$t0" -v b="$t1" -v n="$IN_ROWS" 'BEGIN { printf "%.0f", n / ((b - a) / 1e9) }')
+    echo "resend: $IN_RESEND rows/s: $(cat "$OUT/ingest-resend.json")" >>"$OUT/ingest-runs.log"
+    "$BUILD/bench_ingest" --storage --db "$OUT/ingest.db" >"$OUT/ingest-storage.log" \
+        || die "bench_ingest --storage"
+    IN_BYTES=$(result ingest.storage.total.bytes_per_row "$OUT/ingest-storage.log")
+    log "ingest: median $IN_RATE rows/s (baseline $IN_BASE rows/s), resend $IN_RESEND rows/s, $IN_BYTES bytes a check-in"
+fi
+
 # --- Table -------------------------------------------------------------------------------------------
 ELAPSED=$(awk -v a="$T_START" -v b="$(now_ns)" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
 S="$OUT/search.log"
@@ -265,6 +409,18 @@ ms() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.1f ms", x
         echo "| people page: navigation to #/people → first row painted (Chromium), $(thousands "$ROWS") people | < 1 s |" \
             "$(awk -v x="$fr" 'BEGIN { printf "%.0f ms", x }') $(ok "$fr" lt 1000) |" \
             "$(awk -v x="$br" 'BEGIN { printf "%.0f ms", x }') (same page, $(thousands "$SMALL_ROWS") people) | $BROWSER_RUNS |"
+    fi
+    if wants checkin; then
+        echo "| durable check-ins: POST /api/public/checkins (group commit, synchronous=FULL), wrk -t$WRK_THREADS -c$CK_CONNECTIONS keep-alive |" \
+            "≥ 20,000/s | $(thousands "$CK_RATE")/s $(ok "$CK_RATE" ge 20000) |" \
+            "$(thousands "$CK_BASE_RATE")/s (one transaction per request, same server) | $CK_RUNS × $CK_DURATION (baseline $CK_BASE_DURATION) |"
+    fi
+    if wants ingest; then
+        echo "| bulk ingest of $(thousands "$IN_ROWS") check-ins (\`phongdich ingest\`, $IN_FORMAT, $IN_FILE_MB MiB, into the demo db) |" \
+            "≥ 1,000,000 rows/s | $(thousands "$IN_RATE") rows/s ($IN_SECONDS s) $(ok "$IN_RATE" ge 1000000) |" \
+            "$(thousands "$IN_BASE") rows/s (bare SQLite insert of made-up rows, no index) | $IN_RUNS |"
+        echo "| the same file sent again (every row skipped) | – | $(thousands "$IN_RESEND") rows/s | – | 1 |"
+        echo "| storage per check-in (table + 3 indexes, dbstat) | – | $IN_BYTES bytes | – | 1 |"
     fi
     echo
     echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'), build $(basename "$BUILD"); $(date '+%Y-%m-%d %H:%M'); measured in ${ELAPSED} s; load average $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end (anything else running skews the figures). Details: ${OUT#"$ROOT"/}/*.log"

@@ -3,9 +3,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "declare/cli.h"
 #include "demo/demo.h"
 #include "http/serve.h"
+#include "ingest/cli.h"
 #include "people/transfer_cli.h"
+#include "venues/cli.h"
 
 typedef struct command {
     const char *name;
@@ -23,6 +26,10 @@ static const command commands[] = {
     {"backup", pd_cmd_backup, "backup --db DB TỆP            sao lưu trực tuyến"},
     {"units", pd_cmd_units, "units --db DB [--search TÊN | --parent MÃ] [--json]"},
     {"people", pd_cmd_people, "people --db DB [--q TÊN|SỐ] [--unit MÃ] [--json]"},
+    {"declare", pd_cmd_declare,
+     "declare outbreak-add|outbreak-end|outbreak-list|alerts|revoke --db DB ...   vùng dịch, cảnh báo"},
+    {"ingest", pd_cmd_ingest, "ingest --db DB --kind checkins|declarations [--json] TỆP   nhận dữ liệu"},
+    {"venue", pd_cmd_venue, "venue list|add|poster --db DB ...   địa điểm và áp phích mã QR"},
 };
 
 static void usage(void)

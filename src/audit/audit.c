@@ -54,13 +54,13 @@ static void fill_entry(pd_audit_entry *e, const pd_actor *actor, const char *act
 
 static int insert_entry(sqlite3 *db, const pd_audit_entry *e, pd_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(db, insert_sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-        return pd_db_error(db, err);
+    sqlite3_stmt *st = pd_db_cached(db, insert_sql, err);
+    if (!st)
+        return PD_EDB;
     bind_entry(st, e);
-    int s = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? PD_OK : pd_db_error(db, err);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? PD_OK : pd_db_error(db, err);
+    pd_db_release(st);
+    return rc;
 }
 
 int pd_audit_write(sqlite3 *db, const pd_actor *actor, const char *action, const char *entity,
@@ -92,14 +92,14 @@ static void write_batch(sqlite3 *db, pd_audit_entry *batch, size_t n)
         pd_error("audit: %s", err.message);
         return;
     }
-    sqlite3_stmt *st = pd_db_prepare(db, insert_sql, &err);
+    sqlite3_stmt *st = pd_db_cached(db, insert_sql, &err);
     for (size_t i = 0; st && i < n; i++) {
         bind_entry(st, &batch[i]);
         if (sqlite3_step(st) != SQLITE_DONE)
             pd_error("audit: %s", sqlite3_errmsg(db));
         sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
+    pd_db_release(st);
     if (pd_db_commit(db, &err) != PD_OK)
         pd_error("audit: %s", err.message);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/session_cache.h"
 #include "base/clock.h"
 #include "base/text.h"
 #include "store/db.h"
@@ -230,6 +231,41 @@ int pd_user_add(sqlite3 *db, const char *username, const char *role, const char 
     return PD_OK;
 }
 
+int pd_user_set_venue(sqlite3 *db, int64_t user_id, int64_t venue_id, pd_err *err)
+{
+    sqlite3_stmt *st = pd_db_prepare(
+        db,
+        "SELECT u.role, v.id FROM users u LEFT JOIN venues v ON v.id = ?2 AND v.unit_code = u.unit_code"
+        " WHERE u.id = ?1",
+        err);
+    if (!st)
+        return PD_EDB;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_int64(st, 2, venue_id);
+    int rc = PD_OK;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = pd_fail(err, PD_ENOTFOUND, "user", "Không có tài khoản này");
+    else if (strcmp(pd_col_text(st, 0), "venue") != 0)
+        rc = pd_fail(err, PD_EINVAL, "venue", "Chỉ tài khoản vai trò venue mới gắn với một địa điểm");
+    else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+        rc = pd_fail(err, PD_EINVAL, "venue",
+                     "Không có địa điểm %lld trong xã, phường của tài khoản", (long long)venue_id);
+    sqlite3_finalize(st);
+    if (rc != PD_OK)
+        return rc;
+    st = pd_db_prepare(db, "UPDATE users SET venue_id = ? WHERE id = ?", err);
+    if (!st)
+        return PD_EDB;
+    sqlite3_bind_int64(st, 1, venue_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE)
+        return pd_db_error(db, err);
+    pd_session_cache_forget_user(user_id);
+    return PD_OK;
+}
+
 static const char actor_sql[] =
     "SELECT u.id, u.username, u.role, u.unit_code, un.level, un.commune_code, u.venue_id"
     " FROM users u LEFT JOIN units un ON un.code = u.unit_code";
@@ -362,27 +398,32 @@ int pd_session_lookup(sqlite3 *db, const char *token, pd_actor *actor, char csrf
 {
     if (strlen(token) != 64)
         return pd_fail(err, PD_ENOTFOUND, "session", "Phiên đăng nhập không hợp lệ");
+    int64_t now = pd_now();
+    if (pd_session_cache_get(token, now, actor, csrf))
+        return PD_OK;
+    uint64_t epoch = pd_session_cache_epoch(); /* before the read: see session_cache.h */
     char digest[65];
     token_digest(token, digest);
-    sqlite3_stmt *st = pd_db_prepare(
+    sqlite3_stmt *st = pd_db_cached(
         db,
-        "SELECT s.csrf_token, u.id, u.username, u.role, u.unit_code, un.level, un.commune_code,"
-        " u.venue_id FROM sessions s JOIN users u ON u.id = s.user_id"
+        "SELECT s.csrf_token, s.expires_at, u.id, u.username, u.role, u.unit_code, un.level,"
+        " un.commune_code, u.venue_id FROM sessions s JOIN users u ON u.id = s.user_id"
         " LEFT JOIN units un ON un.code = u.unit_code"
         " WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
         err);
     if (!st)
         return PD_EDB;
     sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, pd_now());
+    sqlite3_bind_int64(st, 2, now);
     int rc = PD_OK;
     if (sqlite3_step(st) == SQLITE_ROW) {
         pd_strlcpy(csrf, pd_col_text(st, 0), 65);
-        actor_from_row(st, 1, actor);
+        actor_from_row(st, 2, actor);
+        pd_session_cache_put(token, actor, csrf, sqlite3_column_int64(st, 1), epoch);
     } else {
         rc = pd_fail(err, PD_ENOTFOUND, "session", "Phiên đăng nhập đã hết hạn");
     }
-    sqlite3_finalize(st);
+    pd_db_release(st);
     return rc;
 }
 
@@ -396,5 +437,7 @@ int pd_session_delete(sqlite3 *db, const char *token, pd_err *err)
     sqlite3_bind_text(st, 1, digest, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     sqlite3_finalize(st);
+    /* After the row is gone, so that no lookup can read it again and cache it (session_cache.h). */
+    pd_session_cache_forget(token);
     return s == SQLITE_DONE ? PD_OK : pd_db_error(db, err);
 }

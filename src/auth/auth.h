@@ -91,6 +91,10 @@ int pd_scope_resolve(sqlite3 *db, const char *unit_code, pd_scope_level *level, 
 int pd_user_add(sqlite3 *db, const char *username, const char *role, const char *unit_code,
                 const char *password, const char *display_name, int64_t *id_out, pd_err *err);
 
+/* Attaches an account of role venue to the venue it works at (users.venue_id). The venue must exist
+ * and lie in the account's commune. */
+int pd_user_set_venue(sqlite3 *db, int64_t user_id, int64_t venue_id, pd_err *err);
+
 /* Checks a username and password. Same error, same work for an unknown user and a wrong password. */
 int pd_user_authenticate(sqlite3 *db, const char *username, const char *password, pd_actor *out,
                          pd_err *err);

@@ -173,12 +173,34 @@ bool pd_date_parse(const char *s, pd_date *d)
     return true;
 }
 
+/* Writes v as `width` digits with leading zeros. */
+static void put_digits(char *out, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        out[i] = (char)('0' + v % 10);
+}
+
 void pd_date_format(const pd_date *d, char *out, size_t cap)
 {
-    if (d->month == 0)
-        snprintf(out, cap, "%04d", d->year);
-    else
-        snprintf(out, cap, "%04d-%02d-%02d", d->year, d->month, d->day);
+    bool plain = d->year >= 0 && d->year <= 9999 && d->month >= 0 && d->month <= 99 &&
+                 d->day >= 0 && d->day <= 99;
+    if (!plain || cap < 11) { /* what snprintf would write, truncation included */
+        if (d->month == 0)
+            snprintf(out, cap, "%04d", d->year);
+        else
+            snprintf(out, cap, "%04d-%02d-%02d", d->year, d->month, d->day);
+        return;
+    }
+    put_digits(out, d->year, 4); /* called for every imported row: no snprintf */
+    if (d->month == 0) {
+        out[4] = '\0';
+        return;
+    }
+    out[4] = '-';
+    put_digits(out + 5, d->month, 2);
+    out[7] = '-';
+    put_digits(out + 8, d->day, 2);
+    out[10] = '\0';
 }
 
 int pd_date_cmp(const pd_date *a, const pd_date *b)

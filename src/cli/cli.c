@@ -61,17 +61,37 @@ static int read_password(char *out, size_t cap)
     return 0;
 }
 
+/* The account, attached to its venue (--venue ID, role venue) in the same transaction. */
+static int add_account(sqlite3 *db, const pd_args *a, const char *username, const char *role,
+                       const char *password, int64_t *id, pd_err *err)
+{
+    const char *venue = pd_arg(a, "venue");
+    if (!venue)
+        return pd_user_add(db, username, role, pd_arg(a, "unit"), password, pd_arg(a, "name"), id,
+                           err);
+    if (pd_db_begin(db, err) != PD_OK)
+        return PD_EDB;
+    int rc = pd_user_add(db, username, role, pd_arg(a, "unit"), password, pd_arg(a, "name"), id, err);
+    if (rc == PD_OK)
+        rc = pd_user_set_venue(db, *id, atoll(venue), err);
+    if (rc != PD_OK) {
+        pd_db_rollback(db);
+        return rc;
+    }
+    return pd_db_commit(db, err);
+}
+
 static int user_add(int argc, char **argv)
 {
     static const char *const known[] = {"db=", "username=", "role=", "unit=", "name=",
-                                        "password-stdin", "json", NULL};
+                                        "password-stdin", "json", "venue=", NULL};
     pd_args a = {argc, argv, known};
     if (!pd_args_check(&a))
         return 2;
     const char *username = pd_arg(&a, "username"), *role = pd_arg(&a, "role");
     if (!username || !role || !pd_arg_flag(&a, "password-stdin")) {
         fprintf(stderr, "Cách dùng: phongdich user add --db DB --username U --role R --unit MÃ"
-                        " --password-stdin\n");
+                        " [--venue ID] --password-stdin\n");
         return 2;
     }
     char password[256];
@@ -84,8 +104,7 @@ static int user_add(int argc, char **argv)
         return 1;
     pd_err err;
     int64_t id = 0;
-    int rc = pd_user_add(db, username, role, pd_arg(&a, "unit"), password, pd_arg(&a, "name"), &id,
-                         &err);
+    int rc = add_account(db, &a, username, role, password, &id, &err);
     if (rc != PD_OK)
         fprintf(stderr, "%s\n", err.message);
     else if (pd_arg_flag(&a, "json"))

@@ -103,7 +103,8 @@ static const char *role_label(const char *role)
 {
     static const char *const map[][2] = {{"admin", "Quản trị"}, {"province", "Tỉnh"},
                                          {"district", "Huyện"}, {"commune", "Xã"},
-                                         {"team", "Tổ COVID"},  {"viewer", "Chỉ xem"}};
+                                         {"team", "Tổ COVID"},  {"viewer", "Chỉ xem"},
+                                         {"police", "Công an"}, {"venue", "Địa điểm"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i][0], role) == 0)
             return map[i][1];
@@ -132,6 +133,35 @@ static void print_communes(const pd_demo_summary *s)
            thousands(s->people, b, sizeof b), thousands(s->households, c, sizeof c), s->areas);
 }
 
+/* "2021-11-15" -> "15/11/2021" */
+static const char *vn_date(const char *iso, char *out, size_t cap)
+{
+    if (strlen(iso) == 10)
+        snprintf(out, cap, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    else
+        pd_strlcpy(out, iso, cap);
+    return out;
+}
+
+static void print_activity(const pd_demo_summary *s)
+{
+    const pd_demo_activity *a = &s->activity;
+    char from[16], to[16], ob[16], n1[32], n2[32], n3[32];
+    printf("\nHoạt động mẫu trong 14 ngày, từ %s đến %s:\n", vn_date(a->first_day, from, sizeof from),
+           vn_date(a->last_day, to, sizeof to));
+    printf("  %d địa điểm có mã QR (chợ, bến xe, trường học, bệnh viện, cơ quan, cơ sở lưu trú...)\n",
+           a->venues);
+    printf("  %s khai báo y tế (%s có triệu chứng); %s cảnh báo đang mở, %s đã xử lý\n",
+           thousands(a->declarations, n1, sizeof n1),
+           thousands(a->declarations_with_symptoms, n2, sizeof n2),
+           thousands(a->alerts_open, n3, sizeof n3), thousands(a->alerts_done, to, sizeof to));
+    printf("  %s lượt check-in; %lld khách nước ngoài lưu trú (%lld đang lưu trú)\n",
+           thousands(a->checkins, n1, sizeof n1), (long long)a->stays, (long long)a->stays_present);
+    if (a->outbreak_areas)
+        printf("  Vùng dịch: %s (%s), từ ngày %s\n", a->outbreak_name, a->outbreak_unit,
+               vn_date(a->outbreak_from, ob, sizeof ob));
+}
+
 static void print_accounts(const pd_demo_summary *s)
 {
     printf("\nTài khoản mẫu (mật khẩu chỉ dùng để thử, không dùng cho dữ liệu thật):\n  ");
@@ -157,6 +187,7 @@ static void print_text(const pd_demo_summary *s, double seconds)
            s->district_name, s->district_code, (unsigned long long)s->seed,
            decimal(s->scale, "%g", scale, sizeof scale));
     print_communes(s);
+    print_activity(s);
     print_accounts(s);
     printf("\nThời gian: %s giây.\n", decimal(seconds, "%.2f", secs, sizeof secs));
 }
@@ -188,6 +219,23 @@ static json_t *accounts_json(const pd_demo_summary *s)
     return arr;
 }
 
+static json_t *activity_json(const pd_demo_activity *a)
+{
+    json_t *o = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "first_day",
+                          a->first_day, "last_day", a->last_day, "venues", a->venues,
+                          "declarations", (json_int_t)a->declarations,
+                          "declarations_with_symptoms", (json_int_t)a->declarations_with_symptoms,
+                          "alerts_open", (json_int_t)a->alerts_open, "alerts_done",
+                          (json_int_t)a->alerts_done, "checkins", (json_int_t)a->checkins, "stays",
+                          (json_int_t)a->stays, "stays_present", (json_int_t)a->stays_present,
+                          "main_market_id", (json_int_t)a->main_market_id);
+    if (a->outbreak_areas)
+        json_object_set_new(o, "outbreak_area",
+                            json_pack("{s:s, s:s, s:s}", "unit_code", a->outbreak_unit, "name",
+                                      a->outbreak_name, "from_date", a->outbreak_from));
+    return o;
+}
+
 static void print_json(const pd_demo_summary *s, double seconds)
 {
     json_t *root = json_pack(
@@ -195,6 +243,8 @@ static void print_json(const pd_demo_summary *s, double seconds)
         s->district_code, "name", s->district_name, "seed", (json_int_t)s->seed, "scale", s->scale,
         "people", (json_int_t)s->people, "households", (json_int_t)s->households, "areas", s->areas,
         "communes", communes_json(s), "accounts", accounts_json(s), "seconds", seconds);
+    if (root)
+        json_object_set_new(root, "activity", activity_json(&s->activity));
     char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
     if (text)
         printf("%s\n", text);

@@ -1,6 +1,6 @@
 /* Builds the demo database for Thành phố Bắc Kạn: areas under each ward/commune, households and
  * people in proportion to the 2019 census (streamed through the bulk inserter in one transaction),
- * and one account per role. */
+ * one account per role, and the activity of the last 14 days (activity.h). */
 #include "demo/demo.h"
 
 #include <math.h>
@@ -10,6 +10,7 @@
 
 #include "auth/auth.h"
 #include "base/text.h"
+#include "demo/activity.h"
 #include "demo/demo_internal.h"
 #include "people/people.h"
 #include "store/db.h"
@@ -45,13 +46,15 @@ typedef struct builder {
     char province_code[16];
     int64_t done, total;
     commune_plan plans[PD_DEMO_MAX_COMMUNES];
+    demo_world world; /* the activity of the last 14 days */
 } builder;
 
 typedef struct account_spec {
     const char *username, *role, *unit_code, *label;
 } account_spec;
 
-/* One account per role, each with the scope that role has in the demo district. */
+/* One account per role, each with the scope that role has in the demo district; the venue account
+ * works at the main market. */
 static const account_spec accounts[PD_DEMO_ACCOUNTS] = {
     {"admin", "admin", "", "Quản trị hệ thống"},
     {"tinh", "province", "06", "Cấp tỉnh"},
@@ -59,6 +62,8 @@ static const account_spec accounts[PD_DEMO_ACCOUNTS] = {
     {"xa", "commune", "01834", "Cấp xã"},
     {"todoi", "team", "01834", "Tổ COVID cộng đồng"},
     {"xem", "viewer", PD_DEMO_DISTRICT, "Người xem"},
+    {"congan", "police", PD_DEMO_DISTRICT, "Công an"},
+    {"cho", "venue", "01834", "Ban quản lý Chợ Bắc Kạn"},
 };
 
 /* ---- checks ---- */
@@ -355,6 +360,17 @@ void pd_demo_password(const char *username, char *out, size_t cap)
     snprintf(out, cap, "demo@%s2021", username);
 }
 
+/* The accounts the activity names as authors (created_by, acted_by). */
+static void remember_account(builder *b, const char *username, int64_t id)
+{
+    if (strcmp(username, "huyen") == 0)
+        b->world.user_huyen = id;
+    else if (strcmp(username, "xa") == 0)
+        b->world.user_xa = id;
+    else if (strcmp(username, "todoi") == 0)
+        b->world.user_todoi = id;
+}
+
 static int add_accounts(builder *b)
 {
     for (int i = 0; i < PD_DEMO_ACCOUNTS; i++) {
@@ -367,13 +383,18 @@ static int add_accounts(builder *b)
         if (unit_name(b->db, s->unit_code, a->unit_name, sizeof a->unit_name, b->err) != PD_OK)
             return PD_ENOTFOUND;
         char display[320];
-        snprintf(display, sizeof display, "%s%s%s", s->label, *s->unit_code ? " – " : "",
-                 *s->unit_code ? a->unit_name : "");
+        bool venue = strcmp(s->role, "venue") == 0;
+        snprintf(display, sizeof display, "%s%s%s", s->label, *s->unit_code && !venue ? " – " : "",
+                 *s->unit_code && !venue ? a->unit_name : "");
         pd_strlcpy(a->display_name, display, sizeof a->display_name);
+        int64_t id = 0;
         int rc = pd_user_add(b->db, a->username, a->role, a->unit_code, a->password,
-                             a->display_name, NULL, b->err);
+                             a->display_name, &id, b->err);
+        if (rc == PD_OK && venue)
+            rc = pd_user_set_venue(b->db, id, b->out->activity.main_market_id, b->err);
         if (rc != PD_OK)
             return rc;
+        remember_account(b, s->username, id);
         b->out->account_count++;
     }
     return PD_OK;
@@ -381,7 +402,31 @@ static int add_accounts(builder *b)
 
 /* ---- the whole build ---- */
 
-/* People, households and accounts: all or nothing. */
+/* Venues, accounts, then what happened in the last 14 days (activity.h). */
+static int write_activity(builder *b, double scale)
+{
+    demo_world *w = &b->world;
+    int rc = demo_world_open(w, b->db, b->out->seed, scale, &b->ids, b->province_code,
+                             &b->out->activity, b->err);
+    if (rc == PD_OK)
+        rc = demo_venues_write(w);
+    if (rc == PD_OK)
+        rc = add_accounts(b);
+    if (rc == PD_OK)
+        rc = demo_residents_load(w);
+    if (rc == PD_OK)
+        rc = demo_outbreak_write(w);
+    if (rc == PD_OK)
+        rc = demo_stays_write(w);
+    if (rc == PD_OK)
+        rc = demo_declarations_write(w);
+    if (rc == PD_OK)
+        rc = demo_visits_write(w);
+    demo_world_close(w);
+    return rc;
+}
+
+/* People, households, venues, accounts and activity: all or nothing. */
 static int write_people(builder *b, double scale)
 {
     if (pd_db_begin(b->db, b->err) != PD_OK)
@@ -402,7 +447,7 @@ static int write_people(builder *b, double scale)
         rc = pd_inserter_finish(&b->ins, b->err);
     pd_inserter_close(&b->ins);
     if (rc == PD_OK)
-        rc = add_accounts(b);
+        rc = write_activity(b, scale);
     if (rc != PD_OK) {
         pd_db_rollback(b->db);
         return rc;

@@ -1,6 +1,9 @@
 /* Demo data: a plausible, reproducible population for Thành phố Bắc Kạn (district 058, province 06)
- * built from the 2019 census counts, with sub-commune areas, households and one account per role.
- * Same seed and scale give byte-identical people, households and areas. See docs/demo-data.md. */
+ * built from the 2019 census counts, with sub-commune areas, households and one account per role;
+ * then the city's venues, 14 days of health declarations (with the alerts they raise), check-ins,
+ * foreign guests' stays and one outbreak area, dated up to the day of the build (pd_now()).
+ * Same seed and scale give byte-identical people, households and areas; with PHONGDICH_NOW fixed
+ * too, everything but password hashes. See docs/demo-data.md. */
 #ifndef PD_DEMO_H
 #define PD_DEMO_H
 
@@ -33,7 +36,7 @@ typedef struct pd_demo_commune {
     int areas;
 } pd_demo_commune;
 
-#define PD_DEMO_ACCOUNTS 6
+#define PD_DEMO_ACCOUNTS 8
 typedef struct pd_demo_account {
     char username[32];
     char password[32];
@@ -42,6 +45,21 @@ typedef struct pd_demo_account {
     char unit_name[128];
     char display_name[128];
 } pd_demo_account;
+
+/* What the activity part of the demo holds (the 14 days up to the build's local day). */
+typedef struct pd_demo_activity {
+    char first_day[12], last_day[12]; /* YYYY-MM-DD */
+    int venues;
+    int64_t declarations, declarations_with_symptoms;
+    int64_t alerts_open, alerts_done;
+    int64_t checkins;
+    int64_t stays, stays_present;
+    int outbreak_areas;
+    char outbreak_unit[16];
+    char outbreak_name[160]; /* "Thôn 2, Xã Dương Quang" */
+    char outbreak_from[12];
+    int64_t main_market_id; /* the venue of the demo account "cho" */
+} pd_demo_activity;
 
 typedef struct pd_demo_summary {
     uint64_t seed;
@@ -54,10 +72,12 @@ typedef struct pd_demo_summary {
     int areas;
     int account_count;
     pd_demo_account accounts[PD_DEMO_ACCOUNTS];
+    pd_demo_activity activity;
 } pd_demo_summary;
 
 /* Builds the demo data into an open, migrated database: loads the units if needed, adds the areas,
- * writes people and households in one transaction and creates the accounts. Refuses (PD_ECONFLICT)
+ * writes people, households, venues, the accounts and the activity (declarations, alerts, check-ins,
+ * stays, outbreak area) in one transaction. Refuses (PD_ECONFLICT)
  * a database that already holds people or one of the demo usernames; PD_EINVAL for a bad scale. */
 int pd_demo_build(sqlite3 *db, const pd_demo_options *opt, pd_demo_summary *out, pd_err *err);
 

@@ -42,4 +42,49 @@ int pd_api_audit_list(pd_req *req, pd_resp *resp);
 int pd_api_audit_csv(pd_req *req, pd_resp *resp);
 int pd_api_audit_xlsx(pd_req *req, pd_resp *resp);
 
+/* stays/api.c */
+int pd_api_stays_list(pd_req *req, pd_resp *resp);
+int pd_api_stay_create(pd_req *req, pd_resp *resp);
+int pd_api_stay_get(pd_req *req, pd_resp *resp);
+int pd_api_stay_leave(pd_req *req, pd_resp *resp);
+int pd_api_stay_venues(pd_req *req, pd_resp *resp);
+int pd_api_stays_xlsx(pd_req *req, pd_resp *resp);
+
+/* ingest/api.c */
+int pd_api_ingest_start(pd_req *req, pd_resp *resp);
+int pd_api_ingest_get(pd_req *req, pd_resp *resp);
+
+/* venues/api.c, venues/checkin_api.c */
+int pd_api_venue_kinds(pd_req *req, pd_resp *resp);
+int pd_api_venues_list(pd_req *req, pd_resp *resp);
+int pd_api_venue_get(pd_req *req, pd_resp *resp);
+int pd_api_venue_create(pd_req *req, pd_resp *resp);
+int pd_api_venue_update(pd_req *req, pd_resp *resp);
+int pd_api_venue_poster_svg(pd_req *req, pd_resp *resp);
+int pd_api_venue_poster_png(pd_req *req, pd_resp *resp);
+int pd_api_venue_poster_pdf(pd_req *req, pd_resp *resp);
+int pd_api_venue_scan(pd_req *req, pd_resp *resp);
+int pd_api_venue_checkins(pd_req *req, pd_resp *resp);
+int pd_api_person_checkins(pd_req *req, pd_resp *resp);
+int pd_api_public_venue(pd_req *req, pd_resp *resp);
+int pd_api_public_checkin(pd_req *req, pd_resp *resp);
+int pd_api_public_checkout(pd_req *req, pd_resp *resp);
+
+/* declare/api.c, declare/public_api.c */
+int pd_api_declarations_list(pd_req *req, pd_resp *resp);
+int pd_api_declaration_get(pd_req *req, pd_resp *resp);
+int pd_api_declaration_create(pd_req *req, pd_resp *resp);
+int pd_api_declare_stats(pd_req *req, pd_resp *resp);
+int pd_api_person_token_get(pd_req *req, pd_resp *resp);
+int pd_api_person_token_issue(pd_req *req, pd_resp *resp);
+int pd_api_person_token_revoke(pd_req *req, pd_resp *resp);
+int pd_api_alerts_list(pd_req *req, pd_resp *resp);
+int pd_api_alert_act(pd_req *req, pd_resp *resp);
+int pd_api_outbreak_list(pd_req *req, pd_resp *resp);
+int pd_api_outbreak_add(pd_req *req, pd_resp *resp);
+int pd_api_outbreak_end(pd_req *req, pd_resp *resp);
+int pd_api_public_units(pd_req *req, pd_resp *resp);
+int pd_api_public_declare(pd_req *req, pd_resp *resp);
+int pd_api_public_daily(pd_req *req, pd_resp *resp);
+
 #endif

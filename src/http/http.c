@@ -15,6 +15,11 @@ const char *pd_req_query(const pd_req *req, const char *name)
                                        name);
 }
 
+const char *pd_req_header(const pd_req *req, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
+}
+
 long long pd_req_query_int(const pd_req *req, const char *name, long long def)
 {
     const char *v = pd_req_query(req, name);
@@ -66,6 +71,20 @@ int pd_resp_json(pd_resp *resp, int status, json_t *body)
     resp->status = status;
     resp->json = body;
     return 0;
+}
+
+int pd_resp_json_text(pd_resp *resp, int status, char *text, size_t len)
+{
+    pd_resp_file(resp, text, len, "application/json; charset=utf-8", NULL);
+    resp->status = status;
+    return 0;
+}
+
+int pd_resp_jw(pd_resp *resp, int status, pd_jw *w)
+{
+    size_t len;
+    char *text = pd_jw_steal(w, &len);
+    return pd_resp_json_text(resp, status, text, len);
 }
 
 int pd_resp_error(pd_resp *resp, int status, const char *code, const char *field,

@@ -11,6 +11,7 @@
 
 #include "auth/auth.h"
 #include "base/err.h"
+#include "http/jsonw.h"
 
 #define PD_JSON_BODY_MAX (1u << 20)        /* 1 MiB */
 #define PD_UPLOAD_BODY_MAX (200u << 20)    /* 200 MiB, imports only */
@@ -32,6 +33,7 @@ typedef struct pd_req {
     size_t body_len;
     const char *upload_path; /* upload routes: the body, spooled to this temporary file */
     json_t *json;            /* parsed body, owned by the request */
+    void *deferred;          /* the answer comes later (http/deferred.h) */
 } pd_req;
 
 typedef struct pd_header {
@@ -53,6 +55,8 @@ typedef struct pd_resp {
 
 /* A query-string argument, or NULL. */
 const char *pd_req_query(const pd_req *req, const char *name);
+/* A request header, or NULL. */
+const char *pd_req_header(const pd_req *req, const char *name);
 /* The query-string argument as an integer (def when absent or not a number). */
 long long pd_req_query_int(const pd_req *req, const char *name, long long def);
 /* The path parameter i as an integer id; 0 if not a positive integer. */
@@ -63,6 +67,10 @@ json_t *pd_req_json(pd_req *req, pd_resp *resp);
 
 /* Fills the response; each returns 0 so handlers can `return pd_resp_...`. */
 int pd_resp_json(pd_resp *resp, int status, json_t *body); /* steals body */
+/* JSON already written as text (http/jsonw.h), sent as application/json; steals text (malloc'd). */
+int pd_resp_json_text(pd_resp *resp, int status, char *text, size_t len);
+/* The writer's text as the JSON answer; the writer is left empty. */
+int pd_resp_jw(pd_resp *resp, int status, pd_jw *w);
 int pd_resp_error(pd_resp *resp, int status, const char *code, const char *field,
                   const char *message);
 /* Maps a domain error to its HTTP status and error code. */

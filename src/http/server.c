@@ -14,15 +14,19 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "auth/session_cache.h"
 #include "base/args.h"
 #include "base/assets.h"
 #include "base/log.h"
 #include "base/text.h"
+#include "declare/declare.h"
+#include "http/deferred.h"
 #include "http/http.h"
 #include "http/routes.h"
 #include "http/serve.h"
 #include "http/static.h"
 #include "store/db.h"
+#include "venues/venues.h"
 
 typedef struct server {
     const char *db_path;
@@ -73,6 +77,7 @@ static void request_free(request *r)
     if (r->upload_path[0])
         unlink(r->upload_path);
     json_decref(r->req.json);
+    pd_deferred_release(&r->req);
     free(r);
 }
 
@@ -270,10 +275,16 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, request *r)
         pd_static_serve(srv.web_dir, r->req.method, r->req.path, &resp);
         return send_resp(conn, &resp, false);
     }
+    if (r->req.deferred) { /* resumed: the work the handler waited for is done */
+        pd_deferred_answer(&r->req, &resp);
+        return send_resp(conn, &resp, true);
+    }
     if (gate(r, &resp)) {
         resp.status = 200;
         r->route->handler(&r->req, &resp);
     }
+    if (pd_deferred_pending(&r->req))
+        return MHD_YES; /* suspended; answered when resumed (http/deferred.h) */
     if (resp.status == 0)
         pd_resp_error(&resp, 500, "internal", "", "Lỗi máy chủ");
     return send_resp(conn, &resp, true);
@@ -321,7 +332,8 @@ static bool parse_listen(const char *s, struct sockaddr_in *addr)
 static struct MHD_Daemon *start_daemon(struct sockaddr_in *addr, unsigned threads)
 {
     return MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
         on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
@@ -364,7 +376,7 @@ static void announce(struct MHD_Daemon *d, const struct sockaddr_in *addr, bool 
 int pd_cmd_serve(int argc, char **argv)
 {
     static const char *const known[] = {"db=", "listen=", "threads=", "web=", "secure-cookies",
-                                        "announce-demo", NULL};
+                                        "announce-demo", "checkin-rate=", "declare-rate=", NULL};
     pd_args a = {argc, argv, known};
     if (!pd_args_check(&a) || !pd_arg(&a, "db")) {
         fprintf(stderr, "Cách dùng: phongdich serve --db DB [--listen 127.0.0.1:8080] [--threads N]\n");
@@ -379,6 +391,10 @@ int pd_cmd_serve(int argc, char **argv)
     srv.db_path = pd_arg(&a, "db");
     srv.web_dir = pd_arg(&a, "web");
     srv.secure_cookies = pd_arg_flag(&a, "secure-cookies");
+    if (pd_arg(&a, "checkin-rate")) /* public check-ins per minute per client address */
+        pd_checkin_set_rate(atoi(pd_arg(&a, "checkin-rate")));
+    /* public declarations per minute per client address (default 20) */
+    pd_declare_set_rate(pd_arg(&a, "declare-rate") ? atoi(pd_arg(&a, "declare-rate")) : 0);
     if (sodium_init() < 0)
         return 1;
     pd_err err;
@@ -390,7 +406,12 @@ int pd_cmd_serve(int argc, char **argv)
     pd_db_close(db);
     block_signals();
     pthread_key_create(&db_key, close_worker_db);
+    pd_session_cache_enable(true); /* every worker shares it; see auth/session_cache.h */
     if (pd_audit_writer_start(srv.db_path, &err) != PD_OK) {
+        fprintf(stderr, "%s\n", err.message);
+        return 1;
+    }
+    if (pd_checkin_writer_start(srv.db_path, &err) != PD_OK) { /* group commit of check-ins */
         fprintf(stderr, "%s\n", err.message);
         return 1;
     }
@@ -398,11 +419,13 @@ int pd_cmd_serve(int argc, char **argv)
     struct MHD_Daemon *d = start_daemon(&addr, threads > 0 && threads <= 64 ? (unsigned)threads : 4);
     if (!d) {
         fprintf(stderr, "Không mở được cổng %s: %s\n", listen, strerror(errno));
+        pd_checkin_writer_stop();
         pd_audit_writer_stop();
         return 1;
     }
     announce(d, &addr, pd_arg_flag(&a, "announce-demo"));
     wait_for_signal();
+    pd_checkin_writer_stop(); /* answers every queued check-in: no connection stays suspended */
     MHD_stop_daemon(d);
     pd_audit_writer_stop();
     printf("Đã dừng.\n");

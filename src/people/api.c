@@ -1,4 +1,5 @@
-/* HTTP handlers for people and households: JSON in -> people.h -> JSON out. */
+/* HTTP handlers for people and households: JSON in -> people.h -> JSON out. People are written as
+ * JSON text directly (http/jsonw.h); households and errors go through jansson. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,36 +15,59 @@ static const char *unit_name(sqlite3 *db, const char *code, pd_unit_info *u)
     return code[0] && pd_unit_cache_get(db, code, u) ? u->name : "";
 }
 
-static json_t *person_json(sqlite3 *db, const pd_person *p, bool with_names)
+/* Writes a person as the API shows it (docs/api.md), with the names of its unit and area. Written
+ * as text (http/jsonw.h): lists of people are the hottest answers of the API. */
+static void person_write(pd_jw *w, sqlite3 *db, const pd_person *p)
 {
-    pd_unit_info u, a;
-    json_t *j = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i}",
-        "id", (json_int_t)p->id, "full_name", p->full_name, "birth_date", p->birth_date, "sex",
-        p->sex, "id_type", p->id_type, "id_number", p->id_number, "phone", p->phone, "nationality",
-        p->nationality, "unit_code", p->unit_code, "area_code", p->area_code, "address", p->address,
-        "relation", p->relation, "occupation", p->occupation, "note", p->note, "created_at",
-        pd_json_time(p->created_at), "updated_at", pd_json_time(p->updated_at), "version",
-        p->version);
-    json_object_set_new(j, "household_id",
-                        p->household_id ? json_integer(p->household_id) : json_null());
-    if (with_names) {
-        json_object_set_new(j, "unit_name", json_string(unit_name(db, p->unit_code, &u)));
-        json_object_set_new(j, "area_name", json_string(unit_name(db, p->area_code, &a)));
-    }
-    return j;
+    pd_unit_info u;
+    pd_jw_object(w);
+    pd_jw_kint(w, "id", p->id);
+    pd_jw_kstr(w, "full_name", p->full_name);
+    pd_jw_kstr(w, "birth_date", p->birth_date);
+    pd_jw_kstr(w, "sex", p->sex);
+    pd_jw_kstr(w, "id_type", p->id_type);
+    pd_jw_kstr(w, "id_number", p->id_number);
+    pd_jw_kstr(w, "phone", p->phone);
+    pd_jw_kstr(w, "nationality", p->nationality);
+    pd_jw_kstr(w, "unit_code", p->unit_code);
+    pd_jw_kstr(w, "area_code", p->area_code);
+    pd_jw_kstr(w, "address", p->address);
+    pd_jw_kstr(w, "relation", p->relation);
+    pd_jw_kstr(w, "occupation", p->occupation);
+    pd_jw_kstr(w, "note", p->note);
+    pd_jw_key(w, "created_at");
+    pd_jw_time(w, p->created_at);
+    pd_jw_key(w, "updated_at");
+    pd_jw_time(w, p->updated_at);
+    pd_jw_kint(w, "version", p->version);
+    pd_jw_kid(w, "household_id", p->household_id);
+    pd_jw_kstr(w, "unit_name", unit_name(db, p->unit_code, &u));
+    pd_jw_kstr(w, "area_name", unit_name(db, p->area_code, &u));
+    pd_jw_object_end(w);
+}
+
+/* {"person": PERSON} */
+static int answer_person(pd_resp *resp, int status, sqlite3 *db, const pd_person *p)
+{
+    pd_jw w;
+    pd_jw_init(&w);
+    pd_jw_object(&w);
+    pd_jw_key(&w, "person");
+    person_write(&w, db, p);
+    pd_jw_object_end(&w);
+    return pd_resp_jw(resp, status, &w);
 }
 
 typedef struct list_ctx {
     sqlite3 *db;
-    json_t *items;
+    pd_jw *items; /* an open JSON array */
     int64_t last_id;
 } list_ctx;
 
 static int add_person(const pd_person *p, void *vctx)
 {
     list_ctx *c = vctx;
-    json_array_append_new(c->items, person_json(c->db, p, true));
+    person_write(c->items, c->db, p);
     c->last_id = p->id;
     return 0;
 }
@@ -65,22 +89,37 @@ int pd_api_people_list(pd_req *req, pd_resp *resp)
 {
     pd_people_query q;
     read_query(req, &q);
-    list_ctx c = {req->db, json_array(), 0};
+    pd_jw w;
+    pd_jw_init(&w);
+    pd_jw_object(&w);
+    pd_jw_key(&w, "items");
+    pd_jw_array(&w);
+    list_ctx c = {req->db, &w, 0};
     pd_err err;
     bool more = false;
     int64_t total = -1;
-    int rc = pd_people_list(req->db, &req->actor, &q, add_person, &c, &more, &err);
-    /* The total is counted for the first page only; later pages keep the first answer. */
-    if (rc == PD_OK && q.after_id == 0)
-        rc = pd_people_count(req->db, &req->actor, &q, &total, &err);
+    bool capped = false;
+    /* The total is counted for the first page only; later pages keep the first answer. A search is
+     * counted up to a cap ("nguyen" matches a third of the registry), a plain list exactly. */
+    int rc = q.after_id == 0
+                 ? pd_people_search(req->db, &req->actor, &q, pd_people_count_cap(&q), add_person,
+                                    &c, &more, &total, &capped, &err)
+                 : pd_people_list(req->db, &req->actor, &q, add_person, &c, &more, &err);
     if (rc != PD_OK) {
-        json_decref(c.items);
+        pd_jw_free(&w);
         return pd_resp_err(resp, &err);
     }
-    json_t *j = json_pack("{s:o}", "items", c.items);
-    json_object_set_new(j, "next", more ? json_integer(c.last_id) : json_null());
-    json_object_set_new(j, "total", total >= 0 ? json_integer(total) : json_null());
-    return pd_resp_json(resp, 200, j);
+    pd_jw_array_end(&w);
+    pd_jw_kid(&w, "next", more ? c.last_id : 0);
+    pd_jw_key(&w, "total");
+    if (total >= 0)
+        pd_jw_int(&w, total);
+    else
+        pd_jw_null(&w);
+    pd_jw_key(&w, "total_capped");
+    pd_jw_bool(&w, capped);
+    pd_jw_object_end(&w);
+    return pd_resp_jw(resp, 200, &w);
 }
 
 int pd_api_person_get(pd_req *req, pd_resp *resp)
@@ -89,7 +128,7 @@ int pd_api_person_get(pd_req *req, pd_resp *resp)
     pd_err err;
     if (pd_person_get(req->db, &req->actor, pd_req_param_id(req, 0), &p, &err) != PD_OK)
         return pd_resp_err(resp, &err);
-    return pd_resp_json(resp, 200, json_pack("{s:o}", "person", person_json(req->db, &p, true)));
+    return answer_person(resp, 200, req->db, &p);
 }
 
 /* Copies the PERSON fields of a JSON body into p. */
@@ -174,8 +213,7 @@ static int write_person(pd_req *req, pd_resp *resp, bool create)
     }
     if (rc != PD_OK)
         return answer_write_error(resp, &err, &errs, &dups);
-    return pd_resp_json(resp, create ? 201 : 200,
-                        json_pack("{s:o}", "person", person_json(req->db, &p, true)));
+    return answer_person(resp, create ? 201 : 200, req->db, &p);
 }
 
 /* A role that may not change people gets 403 whatever the id (docs/api.md: "a role that may not use an
@@ -210,16 +248,10 @@ int pd_api_person_update(pd_req *req, pd_resp *resp)
 static json_t *household_json(pd_req *req, const pd_household *h)
 {
     pd_unit_info u;
-    pd_person head;
-    pd_err err;
-    const char *head_name = "";
-    if (h->head_person_id &&
-        pd_person_get(req->db, &req->actor, h->head_person_id, &head, &err) == PD_OK)
-        head_name = head.full_name;
     json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i}", "id", (json_int_t)h->id,
                           "unit_code", h->unit_code, "unit_name",
                           unit_name(req->db, h->unit_code, &u), "area_code", h->area_code,
-                          "address", h->address, "head_name", head_name, "member_count",
+                          "address", h->address, "head_name", h->head_name, "member_count",
                           h->member_count);
     json_object_set_new(j, "head_person_id",
                         h->head_person_id ? json_integer(h->head_person_id) : json_null());
@@ -263,14 +295,28 @@ int pd_api_household_get(pd_req *req, pd_resp *resp)
     if (pd_household_get(req->db, &req->actor, pd_req_param_id(req, 0), &h, &err) != PD_OK)
         return pd_resp_err(resp, &err);
     pd_people_query q = {.household_id = h.id, .limit = 100};
-    list_ctx c = {req->db, json_array(), 0};
+    pd_jw members;
+    pd_jw_init(&members);
+    pd_jw_array(&members);
+    list_ctx c = {req->db, &members, 0};
     bool more;
     if (pd_people_list(req->db, &req->actor, &q, add_person, &c, &more, &err) != PD_OK) {
-        json_decref(c.items);
+        pd_jw_free(&members);
         return pd_resp_err(resp, &err);
     }
-    return pd_resp_json(resp, 200, json_pack("{s:o, s:o}", "household", household_json(req, &h),
-                                             "members", c.items));
+    pd_jw_array_end(&members);
+    pd_jw w;
+    pd_jw_init(&w);
+    pd_jw_object(&w);
+    pd_jw_key(&w, "household");
+    json_t *hj = household_json(req, &h);
+    pd_jw_json(&w, hj);
+    json_decref(hj);
+    pd_jw_key(&w, "members");
+    pd_jw_raw(&w, members.data, members.len);
+    pd_jw_free(&members);
+    pd_jw_object_end(&w);
+    return pd_resp_jw(resp, 200, &w);
 }
 
 static bool household_from_json(pd_req *req, pd_resp *resp, pd_household *h)

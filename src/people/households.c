@@ -12,7 +12,8 @@
 #define HOUSEHOLD_COLUMNS                                                                          \
     "h.id, h.unit_code, coalesce(h.area_code,''), h.district_code, h.province_code, h.address,"    \
     " coalesce(h.head_person_id,0), (SELECT count(*) FROM people m WHERE m.household_id = h.id),"  \
-    " h.created_at, h.updated_at"
+    " h.created_at, h.updated_at,"                                                                  \
+    " coalesce((SELECT hp.full_name FROM people hp WHERE hp.id = h.head_person_id), '')"
 
 static void household_from_row(sqlite3_stmt *st, pd_household *h)
 {
@@ -27,6 +28,7 @@ static void household_from_row(sqlite3_stmt *st, pd_household *h)
     h->member_count = sqlite3_column_int(st, 7);
     h->created_at = sqlite3_column_int64(st, 8);
     h->updated_at = sqlite3_column_int64(st, 9);
+    pd_strlcpy(h->head_name, pd_col_text(st, 10), sizeof h->head_name);
 }
 
 static bool household_in_scope(const pd_actor *actor, const pd_household *h)
@@ -142,6 +144,26 @@ int pd_household_create(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_
     return finish(db, rc, err);
 }
 
+/* A household changes commune only once its members have moved: moving it alone would leave them
+ * members of a household in a commune that is not theirs. */
+static int check_members_move(sqlite3 *db, const pd_household *h, pd_err *err)
+{
+    sqlite3_stmt *st = pd_db_prepare(
+        db, "SELECT count(*) FROM people WHERE household_id = ? AND unit_code <> ?", err);
+    if (!st)
+        return PD_EDB;
+    sqlite3_bind_int64(st, 1, h->id);
+    sqlite3_bind_text(st, 2, h->unit_code, -1, SQLITE_STATIC);
+    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (n > 0)
+        return pd_fail(err, PD_ECONFLICT, "unit_code",
+                       "Hộ còn %d nhân khẩu thuộc xã cũ: chuyển nơi ở của từng nhân khẩu trước khi"
+                       " chuyển hộ sang xã khác",
+                       n);
+    return PD_OK;
+}
+
 int pd_household_update(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_err *err)
 {
     pd_household old;
@@ -154,6 +176,8 @@ int pd_household_update(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_
         rc = check_household(db, actor, h, err);
     if (rc == PD_OK)
         rc = check_head(db, actor, h, err);
+    if (rc == PD_OK && strcmp(old.unit_code, h->unit_code) != 0)
+        rc = check_members_move(db, h, err);
     if (rc == PD_OK) {
         sqlite3_stmt *st = pd_db_prepare(db,
                                          "UPDATE households SET unit_code=?, area_code=?,"

@@ -1,5 +1,8 @@
 /* The bulk insert path for import and demo: prepared statements reused across rows, inside the
- * caller's transaction. Rows must already be normalised (pd_person_normalize). */
+ * caller's transaction. Rows must already be normalised (pd_person_normalize). Also the import's
+ * bulk-load helpers (inserter.h): rows with their folded name given, and deferred indexes. */
+#include "people/inserter.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,30 +83,45 @@ int pd_inserter_finish(pd_inserter *ins, pd_err *err)
     return PD_OK;
 }
 
+int pd_inserter_finish_filled(pd_inserter *ins, pd_err *err)
+{
+    if (!ins->deferred_trigger_sql)
+        return PD_OK;
+    if (pd_db_exec(ins->db, ins->deferred_trigger_sql, err) != PD_OK)
+        return PD_EDB;
+    free(ins->deferred_trigger_sql);
+    ins->deferred_trigger_sql = NULL;
+    return PD_OK;
+}
+
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
-int pd_inserter_person(pd_inserter *ins, pd_person *p, pd_err *err)
+static void bind_static_or_null(sqlite3_stmt *st, int i, const char *s)
 {
-    char folded[256];
-    pd_fold(p->full_name, folded, sizeof folded);
-    if (!p->created_at)
-        p->created_at = pd_now();
+    if (s[0])
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int pd_inserter_person_folded(pd_inserter *ins, pd_person *p, const char *folded, pd_err *err)
+{
     p->updated_at = p->created_at;
     p->version = 1;
     sqlite3_stmt *st = ins->person;
     bind_text(st, 1, p->full_name);
     bind_text(st, 2, folded);
-    pd_bind_text_or_null(st, 3, p->birth_date);
+    bind_static_or_null(st, 3, p->birth_date);
     bind_text(st, 4, p->sex);
     bind_text(st, 5, p->id_type);
-    pd_bind_text_or_null(st, 6, p->id_number);
-    pd_bind_text_or_null(st, 7, p->phone);
+    bind_static_or_null(st, 6, p->id_number);
+    bind_static_or_null(st, 7, p->phone);
     bind_text(st, 8, p->nationality[0] ? p->nationality : "VN");
     bind_text(st, 9, p->unit_code);
-    pd_bind_text_or_null(st, 10, p->area_code);
+    bind_static_or_null(st, 10, p->area_code);
     bind_text(st, 11, p->district_code);
     bind_text(st, 12, p->province_code);
     bind_text(st, 13, p->address);
@@ -121,6 +139,15 @@ int pd_inserter_person(pd_inserter *ins, pd_person *p, pd_err *err)
         return pd_db_error(ins->db, err);
     p->id = sqlite3_last_insert_rowid(ins->db);
     return PD_OK;
+}
+
+int pd_inserter_person(pd_inserter *ins, pd_person *p, pd_err *err)
+{
+    char folded[256];
+    pd_fold(p->full_name, folded, sizeof folded);
+    if (!p->created_at)
+        p->created_at = pd_now();
+    return pd_inserter_person_folded(ins, p, folded, err);
 }
 
 int pd_inserter_household(pd_inserter *ins, pd_household *h, pd_err *err)
@@ -154,4 +181,60 @@ void pd_inserter_close(pd_inserter *ins)
     ins->person = ins->household = NULL;
     free(ins->deferred_trigger_sql); /* unfinished bulk load: the caller rolls back */
     ins->deferred_trigger_sql = NULL;
+}
+
+/* ---- deferred indexes ---- */
+
+void pd_deferred_indexes_free(pd_deferred_indexes *d)
+{
+    for (int i = 0; i < d->count; i++)
+        free(d->sql[i]);
+    free(d->sql);
+    d->sql = NULL;
+    d->count = 0;
+}
+
+int pd_people_defer_indexes(sqlite3 *db, pd_deferred_indexes *d, pd_err *err)
+{
+    memset(d, 0, sizeof *d);
+    sqlite3_stmt *st = pd_db_prepare(db,
+                                     "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                                     " AND tbl_name = 'people' AND sql IS NOT NULL"
+                                     " AND NOT EXISTS (SELECT 1 FROM people) ORDER BY name",
+                                     err);
+    if (!st)
+        return PD_EDB;
+    pd_buf drop;
+    pd_buf_init(&drop);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        char **sql = realloc(d->sql, (size_t)(d->count + 1) * sizeof *sql);
+        if (!sql)
+            abort(); /* out of memory, as pd_buf does */
+        d->sql = sql;
+        d->sql[d->count] = strdup(pd_col_text(st, 1));
+        if (!d->sql[d->count])
+            abort();
+        d->count++;
+        char *q = sqlite3_mprintf("DROP INDEX \"%w\";", pd_col_text(st, 0));
+        pd_buf_puts(&drop, q);
+        sqlite3_free(q);
+    }
+    sqlite3_finalize(st);
+    int rc = s == SQLITE_DONE ? PD_OK : pd_db_error(db, err);
+    if (rc == PD_OK && drop.len)
+        rc = pd_db_exec(db, drop.data, err);
+    pd_buf_free(&drop);
+    if (rc != PD_OK)
+        pd_deferred_indexes_free(d);
+    return rc;
+}
+
+int pd_people_restore_indexes(sqlite3 *db, pd_deferred_indexes *d, pd_err *err)
+{
+    int rc = PD_OK;
+    for (int i = 0; i < d->count && rc == PD_OK; i++)
+        rc = pd_db_exec(db, d->sql[i], err);
+    pd_deferred_indexes_free(d);
+    return rc;
 }

@@ -207,8 +207,8 @@ static bool person_in_scope(const pd_actor *actor, const pd_person *p)
 /* Loads a person by id regardless of scope (the callers check it). */
 static int load_person(sqlite3 *db, int64_t id, pd_person *out, pd_err *err)
 {
-    sqlite3_stmt *st = pd_db_prepare(db, "SELECT " PD_PERSON_COLUMNS " FROM people p WHERE p.id = ?",
-                                     err);
+    sqlite3_stmt *st = pd_db_cached(db, "SELECT " PD_PERSON_COLUMNS " FROM people p WHERE p.id = ?",
+                                    err);
     if (!st)
         return PD_EDB;
     sqlite3_bind_int64(st, 1, id);
@@ -219,7 +219,7 @@ static int load_person(sqlite3 *db, int64_t id, pd_person *out, pd_err *err)
         rc = pd_fail(err, PD_ENOTFOUND, "id", "Không tìm thấy người này");
     else
         rc = pd_db_error(db, err);
-    sqlite3_finalize(st);
+    pd_db_release(st);
     return rc;
 }
 

@@ -95,12 +95,33 @@ int pd_people_list(sqlite3 *db, const pd_actor *actor, const pd_people_query *q,
 /* Number of people in scope matching q (without paging). */
 int pd_people_count(sqlite3 *db, const pd_actor *actor, const pd_people_query *q, int64_t *count,
                     pd_err *err);
+/* The same count, but it stops looking after cap matches (cap <= 0: no cap): when more than cap
+ * people match, *count is cap and *capped (if not NULL) is set. A count that stops early costs
+ * about the same whatever the size of the registry. */
+int pd_people_count_capped(sqlite3 *db, const pd_actor *actor, const pd_people_query *q,
+                           int64_t cap, int64_t *count, bool *capped, pd_err *err);
+/* The cap the API counts q up to: PD_PEOPLE_COUNT_CAP for a name, PD_PEOPLE_COUNT_CAP_DIGITS for an
+ * id number or phone prefix (a scope's matches are then checked one index entry or one person at a
+ * time), 0 (exact, from the scope indexes) for a list without a query. */
+#define PD_PEOPLE_COUNT_CAP 10000
+#define PD_PEOPLE_COUNT_CAP_DIGITS 1000
+int64_t pd_people_count_cap(const pd_people_query *q);
+/* pd_people_list then pd_people_count_capped, as GET /api/people answers a first page: a name's
+ * page and count come from one walk of the name index. */
+int pd_people_search(sqlite3 *db, const pd_actor *actor, const pd_people_query *q, int64_t cap,
+                     pd_person_cb cb, void *ctx, bool *more, int64_t *total, bool *capped,
+                     pd_err *err);
+/* For tests: a digit query normally chooses how to find its rows (through the id number and phone
+ * indexes, or by walking the scope in id order) from cheap counts; 1 forces the first, 2 the
+ * second, 0 restores the choice. Process-wide, not for use while other threads search. */
+void pd_people_search_force_digit_plan(int mode);
 
 typedef struct pd_household {
     int64_t id;
     char unit_code[16], area_code[16], district_code[16], province_code[16];
     char address[256];
     int64_t head_person_id;
+    char head_name[256]; /* read with the household: the name only, not an audited record read */
     int member_count;
     int64_t created_at, updated_at;
 } pd_household;

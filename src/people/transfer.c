@@ -3,18 +3,24 @@
  * validates every row with pd_person_normalize and the actor's scope, rejects duplicates inside the
  * file, groups rows sharing a "Mã hộ" into new households, and writes everything in one pass inside
  * one transaction: after the first bad row nothing more is written but every row is still checked,
- * and the transaction is committed only if no row was rejected. See docs/import-format.md. */
+ * and the transaction is committed only if no row was rejected. Reading and checking run on a second
+ * thread (with its own read-only connection for unit look-ups) that hands valid rows in batches to
+ * the writer on the calling thread (import_load.c). See docs/import-format.md. */
 #include "people/transfer.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xlsxwriter.h>
 
 #include "audit/audit.h"
+#include "base/clock.h"
 #include "base/text.h"
 #include "base/validate.h"
+#include "people/import_load.h"
 #include "store/db.h"
 #include "tabular/table.h"
 #include "units/units.h"
@@ -259,28 +265,32 @@ static void smap_free(smap *m)
 /* ---- the import state ---- */
 
 typedef struct household_entry {
-    int64_t id; /* 0 until written */
     int64_t first_line, head_line;
     char unit[16];
     char key[64];
 } household_entry;
 
 typedef struct import_ctx {
-    sqlite3 *db;
+    sqlite3 *db;  /* the writer's connection, in the import's transaction */
+    sqlite3 *rdb; /* the parser's: db itself, or a read-only connection for the parsing thread */
     const pd_actor *actor;
     const pd_import_options *opt;
-    pd_import_report *rep;
+    pd_import_report *rep; /* rows_total, error_count, errors: written by the parser only */
     pd_table *table;
     colmap map;
-    pd_inserter ins;
-    sqlite3_stmt *set_head;
-    bool writing; /* no row rejected so far: keep inserting */
-    int64_t written;
+    bool writing; /* no row rejected so far: keep handing rows to the writer */
+    int64_t now;  /* created_at of every imported row */
     smap ids, phones, hh_keys;
     household_entry *hh;
     size_t nhh, hh_cap;
     int64_t last_report_rows;
     double last_report_frac;
+    /* parser -> writer */
+    bool pipelined;          /* parsing on a second thread, batches queued to the writer */
+    pd_import_batch *batch;  /* being filled by the parser; NULL once the writer stopped */
+    pd_import_writer *writer;
+    int parse_rc, write_rc;
+    pd_err parse_err, write_err;
 } import_ctx;
 
 static void row_error(import_ctx *c, int64_t line, const char *field, const char *fmt, ...)
@@ -580,7 +590,7 @@ static void check_scope(import_ctx *c, const pd_person *p, int64_t line)
         return;
     pd_unit u;
     pd_err e;
-    if (pd_unit_get(c->db, p->unit_code, &u, &e) == PD_OK)
+    if (pd_unit_get(c->rdb, p->unit_code, &u, &e) == PD_OK)
         row_error(c, line, "unit_code", "Đơn vị %s (%s) nằm ngoài phạm vi quản lý của tài khoản",
                   u.name, p->unit_code);
     else
@@ -628,9 +638,12 @@ static bool is_head(const char *relation)
     return ((a == 'c' && b == 'h') || (a == 'h' && b == 'e')) && folded_is(relation, head);
 }
 
-/* Finds or opens the household of a "Mã hộ" key. Returns its index, -1 without a key. */
-static int household_of(import_ctx *c, const char *key, const pd_person *p, int64_t line)
+/* Finds or opens the household of a "Mã hộ" key. Returns its index, -1 without a key; *first is set
+ * when this row opened it. */
+static int household_of(import_ctx *c, const char *key, const pd_person *p, int64_t line,
+                        bool *first)
 {
+    *first = false;
     if (!key[0])
         return -1;
     bool added;
@@ -648,6 +661,7 @@ static int household_of(import_ctx *c, const char *key, const pd_person *p, int6
         pd_strlcpy(h->unit, p->unit_code, sizeof h->unit);
         pd_strlcpy(h->key, key, sizeof h->key);
     }
+    *first = added;
     household_entry *h = &c->hh[s->aux];
     if (!added && strcmp(h->unit, p->unit_code) != 0)
         row_error(c, line, "household_key",
@@ -663,66 +677,53 @@ static int household_of(import_ctx *c, const char *key, const pd_person *p, int6
     return s->aux;
 }
 
-/* ---- writing ---- */
+/* ---- handing rows to the writer ---- */
 
-static int write_household(import_ctx *c, household_entry *h, const pd_person *p, pd_err *err)
+/* Passes the filled batch on. false when the writer has failed (its error stands). */
+static bool hand_over(import_ctx *c)
 {
-    pd_household hh;
-    memset(&hh, 0, sizeof hh);
-    pd_strlcpy(hh.unit_code, p->unit_code, sizeof hh.unit_code);
-    pd_strlcpy(hh.area_code, p->area_code, sizeof hh.area_code);
-    pd_strlcpy(hh.district_code, p->district_code, sizeof hh.district_code);
-    pd_strlcpy(hh.province_code, p->province_code, sizeof hh.province_code);
-    pd_strlcpy(hh.address, p->address, sizeof hh.address);
-    int rc = pd_inserter_household(&c->ins, &hh, err);
-    if (rc == PD_OK) {
-        h->id = hh.id;
-        c->rep->households_imported++;
+    if (c->batch->n == 0)
+        return true;
+    if (c->pipelined) {
+        pd_import_writer_give(c->writer, c->batch);
+        c->batch = pd_import_writer_take(c->writer);
+        return c->batch != NULL;
     }
-    return rc;
+    c->write_rc = pd_import_writer_rows(c->writer, c->batch, &c->write_err);
+    c->batch->n = 0;
+    return c->write_rc == PD_OK;
 }
 
-static int write_row(import_ctx *c, pd_person *p, int hh, int64_t line, pd_err *err)
+/* Checks one row; a row that passes goes into the batch while no row was rejected. Returns false
+ * when the writer failed and reading should stop. */
+static bool process_row(import_ctx *c, char **cells, int n, int64_t line)
 {
-    household_entry *h = hh >= 0 ? &c->hh[hh] : NULL;
-    if (h && !h->id) {
-        int rc = write_household(c, h, p, err);
-        if (rc != PD_OK)
-            return rc;
-    }
-    p->household_id = h ? h->id : 0;
-    int rc = pd_inserter_person(&c->ins, p, err);
-    if (rc != PD_OK)
-        return rc;
-    c->written++;
-    if (!h || h->head_line != line)
-        return PD_OK;
-    sqlite3_bind_int64(c->set_head, 1, p->id);
-    sqlite3_bind_int64(c->set_head, 2, h->id);
-    int s = sqlite3_step(c->set_head);
-    sqlite3_reset(c->set_head);
-    return s == SQLITE_DONE ? PD_OK : pd_db_error(c->db, err);
-}
-
-static int process_row(import_ctx *c, char **cells, int n, int64_t line, pd_err *err)
-{
-    pd_person p;
-    memset(&p, 0, sizeof p);
+    if (!c->batch)
+        return false;
+    pd_import_row *r = &c->batch->rows[c->batch->n];
+    pd_person *p = &r->p;
+    memset(p, 0, sizeof *p);
     int64_t before = c->rep->error_count;
     char key[64];
     check_unnamed(c, cells, n, line);
-    fill_person(c, cells, n, line, &p, key, sizeof key);
+    fill_person(c, cells, n, line, p, key, sizeof key);
     pd_field_errors fe;
     fe.count = 0;
-    if (pd_person_normalize(c->db, &p, &fe) != PD_OK)
+    if (pd_person_normalize(c->rdb, p, &fe) != PD_OK)
         for (int i = 0; i < fe.count; i++)
             row_error(c, line, fe.items[i].field, "%s", fe.items[i].message);
-    check_scope(c, &p, line);
-    int hh = household_of(c, key, &p, line);
-    check_duplicates(c, &p, &fe, line, hh);
+    check_scope(c, p, line);
+    bool first;
+    int hh = household_of(c, key, p, line, &first);
+    check_duplicates(c, p, &fe, line, hh);
     if (c->rep->error_count != before || !c->writing)
-        return PD_OK;
-    return write_row(c, &p, hh, line, err);
+        return true;
+    p->created_at = c->now;
+    r->line = line;
+    r->hh = hh;
+    r->hh_first = first;
+    r->hh_head = hh >= 0 && c->hh[hh].head_line == line;
+    return ++c->batch->n < PD_IMPORT_BATCH_ROWS || hand_over(c);
 }
 
 /* ---- the pass over the file ---- */
@@ -763,13 +764,83 @@ static int read_rows(import_ctx *c, pd_err *err)
         if (r == 0)
             return PD_OK;
         c->rep->rows_total++;
-        int rc = process_row(c, cells, n, line, err);
-        if (rc != PD_OK)
-            return rc;
+        if (!process_row(c, cells, n, line))
+            return PD_OK; /* the writer failed: its error is the import's */
         if ((c->rep->rows_total & 255) == 0 && report_progress(c, "validate", false) != 0)
             return pd_fail(err, PD_ELIMIT, "cancelled",
                            "Đã hủy việc nhập dữ liệu; không có dòng nào được ghi");
     }
+}
+
+/* The parser's whole job: every row read and checked, the valid ones handed to the writer. */
+static void parse_all(import_ctx *c)
+{
+    c->parse_rc = read_rows(c, &c->parse_err);
+    bool rest = c->parse_rc == PD_OK && c->rep->error_count == 0 && c->batch;
+    if (!c->pipelined) {
+        if (rest)
+            hand_over(c);
+        return;
+    }
+    pd_import_batch *b = c->batch;
+    c->batch = NULL;
+    if (rest && b->n > 0) {
+        pd_import_writer_give(c->writer, b);
+        b = NULL;
+    }
+    pd_import_writer_end(c->writer, b);
+}
+
+static void *parse_thread(void *arg)
+{
+    parse_all(arg);
+    return NULL;
+}
+
+/* A read-only connection to the same database for the parsing thread's unit look-ups; NULL when
+ * the database has no file (":memory:") or cannot be opened again. */
+static sqlite3 *open_reader(sqlite3 *db)
+{
+    const char *path = sqlite3_db_filename(db, "main");
+    if (!path || !path[0])
+        return NULL;
+    sqlite3 *r = NULL;
+    if (sqlite3_open_v2(path, &r, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        sqlite3_close(r);
+        return NULL;
+    }
+    sqlite3_busy_timeout(r, 10000);
+    return r;
+}
+
+/* Reads, checks and writes every row: pipelined, a second thread reads and checks while this one
+ * writes; otherwise all on this thread. */
+static void load_rows(import_ctx *c, sqlite3 *reader)
+{
+    pthread_t thread;
+    if (c->pipelined) {
+        c->rdb = reader;
+        c->batch = pd_import_writer_take(c->writer);
+        if (pthread_create(&thread, NULL, parse_thread, c) == 0) {
+            c->write_rc = pd_import_writer_run(c->writer, &c->write_err);
+            pthread_join(thread, NULL);
+            return;
+        }
+        c->write_rc = pd_fail(&c->write_err, PD_ELIMIT, "", "Không tạo được luồng đọc tệp");
+        pd_import_writer_end(c->writer, c->batch);
+        c->batch = NULL;
+        return;
+    }
+    c->rdb = c->db;
+    c->batch = malloc(sizeof *c->batch);
+    if (!c->batch) {
+        c->write_rc = pd_fail(&c->write_err, PD_ELIMIT, "", "Không đủ bộ nhớ");
+        return;
+    }
+    c->batch->n = 0;
+    parse_all(c);
+    free(c->batch);
+    c->batch = NULL;
 }
 
 static const char *base_name(const char *path)
@@ -778,6 +849,7 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+/* After the pass: refuse, or build the indexes and write the audit entry (COMMIT follows). */
 static int finish_import(import_ctx *c, const char *path, pd_err *err)
 {
     pd_import_report *r = c->rep;
@@ -791,45 +863,61 @@ static int finish_import(import_ctx *c, const char *path, pd_err *err)
     if (report_progress(c, "write", true) != 0)
         return pd_fail(err, PD_ELIMIT, "cancelled",
                        "Đã hủy việc nhập dữ liệu; không có dòng nào được ghi");
+    int rc = pd_import_writer_finish(c->writer, err);
+    if (rc != PD_OK)
+        return rc;
     char detail[512];
     const char *name = c->opt && c->opt->file_name ? c->opt->file_name : base_name(path);
     snprintf(detail, sizeof detail, "Nhập %lld người, %lld hộ từ tệp %.200s (%s, %s)",
-             (long long)c->written, (long long)r->households_imported, name, r->format,
-             r->encoding);
+             (long long)pd_import_writer_people(c->writer),
+             (long long)pd_import_writer_households(c->writer), name, r->format, r->encoding);
     const char *unit =
         c->opt && c->opt->default_unit && c->opt->default_unit[0] ? c->opt->default_unit : NULL;
     return pd_audit_write(c->db, c->actor, "import", "person", 0, unit, detail, err);
 }
 
-static int run_import(import_ctx *c, const char *path, pd_err *err)
+static int run_import(import_ctx *c, const char *path, int64_t size, pd_err *err)
 {
-    int rc = pd_db_begin(c->db, err);
+    bool single = c->opt && c->opt->single_thread;
+    sqlite3 *reader = single ? NULL : open_reader(c->db);
+    c->pipelined = reader != NULL;
+    int rc = pd_import_writer_open(c->db, size, c->pipelined, &c->writer, err);
+    if (rc != PD_OK) {
+        sqlite3_close(reader);
+        return rc;
+    }
+    c->now = pd_now();
+    load_rows(c, reader);
+    sqlite3_close(reader);
+    c->rdb = c->db;
+    if (c->parse_rc != PD_OK) {
+        rc = c->parse_rc;
+        if (err)
+            *err = c->parse_err;
+    } else if (c->write_rc != PD_OK) {
+        rc = c->write_rc;
+        if (err)
+            *err = c->write_err;
+    } else {
+        rc = finish_import(c, path, err);
+    }
+    int64_t people = pd_import_writer_people(c->writer);
+    int64_t households = pd_import_writer_households(c->writer);
+    int crc = pd_import_writer_close(c->writer, rc == PD_OK, err);
+    c->writer = NULL;
+    if (rc == PD_OK)
+        rc = crc;
     if (rc != PD_OK)
         return rc;
-    rc = pd_inserter_open_bulk(c->db, &c->ins, err);
-    if (rc == PD_OK) {
-        c->set_head =
-            pd_db_prepare(c->db, "UPDATE households SET head_person_id = ? WHERE id = ?", err);
-        rc = c->set_head ? PD_OK : PD_EDB;
-    }
-    if (rc == PD_OK)
-        rc = read_rows(c, err);
-    if (rc == PD_OK)
-        rc = pd_inserter_finish(&c->ins, err);
-    if (rc == PD_OK)
-        rc = finish_import(c, path, err);
-    sqlite3_finalize(c->set_head);
-    c->set_head = NULL;
-    pd_inserter_close(&c->ins);
-    if (rc == PD_OK)
-        rc = pd_db_commit(c->db, err);
-    if (rc != PD_OK) {
-        pd_db_rollback(c->db);
-        c->rep->households_imported = 0;
-        return rc;
-    }
-    c->rep->rows_imported = c->written;
+    c->rep->rows_imported = people;
+    c->rep->households_imported = households;
     return PD_OK;
+}
+
+static int64_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
 }
 
 int pd_people_import(sqlite3 *db, const pd_actor *actor, const char *path,
@@ -839,27 +927,29 @@ int pd_people_import(sqlite3 *db, const pd_actor *actor, const char *path,
     pd_err_clear(err);
     if (!pd_actor_can(actor, PD_PERM_PEOPLE_IMPORT))
         return pd_fail(err, PD_EDENIED, "", "Tài khoản không được nhập dữ liệu dân cư");
-    import_ctx c;
-    memset(&c, 0, sizeof c);
-    c.db = db;
-    c.actor = actor;
-    c.opt = opt;
-    c.rep = report;
-    c.writing = true;
-    int rc = pd_table_open(path, opt ? opt->format : NULL, &c.table, err);
-    if (rc != PD_OK)
-        return rc;
-    pd_strlcpy(report->format, pd_table_format(c.table), sizeof report->format);
-    pd_strlcpy(report->encoding, pd_table_encoding(c.table), sizeof report->encoding);
-    rc = read_header(&c, err);
-    if (rc == PD_OK)
-        rc = run_import(&c, path, err);
-    pd_table_close(c.table);
-    free(c.map.field);
-    free(c.hh);
-    smap_free(&c.ids);
-    smap_free(&c.phones);
-    smap_free(&c.hh_keys);
+    import_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return pd_fail(err, PD_ELIMIT, "", "Không đủ bộ nhớ");
+    c->db = c->rdb = db;
+    c->actor = actor;
+    c->opt = opt;
+    c->rep = report;
+    c->writing = true;
+    int rc = pd_table_open(path, opt ? opt->format : NULL, &c->table, err);
+    if (rc == PD_OK) {
+        pd_strlcpy(report->format, pd_table_format(c->table), sizeof report->format);
+        pd_strlcpy(report->encoding, pd_table_encoding(c->table), sizeof report->encoding);
+        rc = read_header(c, err);
+        if (rc == PD_OK)
+            rc = run_import(c, path, file_size(path), err);
+        pd_table_close(c->table);
+    }
+    free(c->map.field);
+    free(c->hh);
+    smap_free(&c->ids);
+    smap_free(&c->phones);
+    smap_free(&c->hh_keys);
+    free(c);
     return rc;
 }
 

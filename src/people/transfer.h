@@ -5,6 +5,7 @@
 #define PD_PEOPLE_TRANSFER_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "auth/auth.h"
@@ -42,6 +43,9 @@ typedef struct pd_import_options {
     pd_progress_cb progress;
     void *progress_ctx;
     const char *file_name; /* shown in the audit entry; NULL: the base name of path */
+    bool single_thread;    /* read, check and write on the calling thread (otherwise a second thread
+                              reads and checks while this one writes; also single when the database
+                              has no file, e.g. ":memory:") */
 } pd_import_options;
 
 /* Imports every row or none, in one transaction (BEGIN IMMEDIATE). Returns PD_OK when all rows were

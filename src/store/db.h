@@ -1,5 +1,6 @@
 /* The SQLite store: opening a connection (WAL, foreign keys, busy timeout, synchronous=FULL),
- * numbered migrations tracked in PRAGMA user_version, transactions, and online backup. */
+ * numbered migrations tracked in PRAGMA user_version, transactions, online backup, and a
+ * per-connection cache of prepared statements for the hot paths. */
 #ifndef PD_DB_H
 #define PD_DB_H
 
@@ -29,6 +30,16 @@ void pd_db_rollback(sqlite3 *db);
 int pd_db_exec(sqlite3 *db, const char *sql, pd_err *err);
 /* Prepares a statement, filling err on failure. */
 sqlite3_stmt *pd_db_prepare(sqlite3 *db, const char *sql, pd_err *err);
+/* A prepared statement from the connection's statement cache, keyed by SQL text: prepared once
+ * (with SQLITE_PREPARE_PERSISTENT) and reused, so a hot path does not parse its SQL on every call.
+ * Bind, step, then hand it back with pd_db_release() -- never sqlite3_finalize() it; pd_db_close()
+ * finalizes the cache. A statement is lent to one user at a time: asking again for the same SQL
+ * before the release (re-entrant use) gets a fresh statement, which pd_db_release() finalizes. Like
+ * the connection itself, the cache is used by one thread at a time. */
+sqlite3_stmt *pd_db_cached(sqlite3 *db, const char *sql, pd_err *err);
+/* Returns a statement from pd_db_cached() (reset, bindings cleared); NULL is ignored. */
+void pd_db_release(sqlite3_stmt *st);
+
 /* Fills err with the connection's last error. Returns PD_EDB. */
 int pd_db_error(sqlite3 *db, pd_err *err);
 

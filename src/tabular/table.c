@@ -65,8 +65,20 @@ size_t pd_utf8_invalid_at(const unsigned char *s, size_t n)
                 continue;
             }
         }
-        if (s[i] < 0x80) {
+        unsigned c = s[i];
+        if (c < 0x80) {
             i++;
+            continue;
+        }
+        /* The common sequences inline: Latin letters (2 bytes) and U+1000-U+CFFF, which holds the
+         * Vietnamese letters with two marks (E1 xx xx), neither with overlong or surrogate forms. */
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            continue;
+        }
+        if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
+            (s[i + 2] & 0xC0) == 0x80) {
+            i += 3;
             continue;
         }
         size_t len = utf8_seq(s + i, n - i);

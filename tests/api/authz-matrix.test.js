@@ -53,12 +53,15 @@ const EXPECT = [
 
 // Permissions each role must report in /api/me (docs/api.md roles table).
 const WRITER = ['units.read', 'areas.write', 'people.read', 'people.write', 'people.import', 'people.export'];
+// Issue 3's permissions: declarations, alerts, venues, check-ins, stays, ingest.
+const EPI = ['declare.assist', 'declarations.read', 'alerts.act', 'venues.read', 'venues.write', 'checkins.read',
+  'checkin.scan', 'stays.read', 'stays.write'];
 const PERMS = {
-  admin: [...WRITER, 'audit.read', 'users.manage'],
-  province: WRITER,
-  district: WRITER,
-  commune: WRITER,
-  team: ['units.read', 'people.read'],
+  admin: [...WRITER, ...EPI, 'outbreak.write', 'ingest', 'audit.read', 'users.manage'],
+  province: [...WRITER, ...EPI, 'outbreak.write', 'ingest'],
+  district: [...WRITER, ...EPI, 'outbreak.write', 'ingest'],
+  commune: [...WRITER, ...EPI],
+  team: ['units.read', 'people.read', 'declare.assist', 'declarations.read', 'venues.read', 'checkin.scan'],
   viewer: ['units.read'],
 };
 

@@ -57,8 +57,8 @@ export function freePort() {
 const live = new Set();
 process.on('exit', () => { for (const c of live) try { c.kill('SIGKILL'); } catch { /* gone */ } });
 
-function serveOnce(db, port, { web, env, startTimeoutMs }) {
-  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`];
+function serveOnce(db, port, { web, env, startTimeoutMs, serveArgs = [] }) {
+  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, ...serveArgs];
   if (web) args.push('--web', web);
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   live.add(child);
@@ -82,7 +82,8 @@ function serveOnce(db, port, { web, env, startTimeoutMs }) {
  * Starts a server over a fresh database.
  * options: demo (default true: `demo --seed`), seed (1), scale, users ([{username, role, unit, password,
  *   name}] added with `user add`), db (use this existing database file instead of creating one),
- *   web (serve web/ from this folder; default $PHONGDICH_WEB), env, startTimeoutMs.
+ *   web (serve web/ from this folder; default $PHONGDICH_WEB), env, startTimeoutMs, serveArgs (more
+ *   `phongdich serve` options, e.g. ['--checkin-rate', '100000']).
  * Returns {url, port, db, dir, accounts, stdout(), stderr(), stop(), pid, kill(signal)}. accounts maps the demo usernames
  * (admin, tinh, huyen, xa, todoi, xem) and the extra users to {username, password, role, unit_code}.
  */
@@ -128,7 +129,7 @@ export async function startServer(options = {}) {
   let lastErr = null;
   for (let attempt = 0; attempt < 3 && !srv; attempt++) {
     port = await freePort();
-    const s = serveOnce(db, port, { web, env, startTimeoutMs });
+    const s = serveOnce(db, port, { web, env, startTimeoutMs, serveArgs: options.serveArgs });
     try {
       await s.ready;
       srv = s;

@@ -1,6 +1,8 @@
 /* Unit tests of the demo data builder: reproducibility, census proportions, valid and unique
- * identity numbers and phones, the age pyramid, household structure, names and the six role
- * accounts. */
+ * identity numbers and phones, the age pyramid, household structure, names, the role accounts, and
+ * the activity of the last 14 days (venues, declarations and the alerts they call for, check-ins,
+ * foreign guests' stays, the outbreak area). Residents are the people of nationality VN; the
+ * foreign guests are people too. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +25,7 @@
 
 #define SCALE 0.2
 #define SEED 7
+#define NOW 1636939800 /* 2021-11-15 08:30 in Hanoi: the activity's days end here */
 
 /* 2019 census, percent per five-year band (docs/demo-data.md). */
 static const double pyramid[17] = {8.2, 8.6, 7.5, 6.6, 7.1, 8.4, 8.3, 7.7, 7.2,
@@ -69,6 +72,9 @@ static void remove_db(const char *name)
 static int setup(void **state)
 {
     (void)state;
+    char now[32];
+    snprintf(now, sizeof now, "%d", NOW);
+    setenv("PHONGDICH_NOW", now, 1);
     const char *tmp = getenv("TMPDIR");
     snprintf(fx.dir, sizeof fx.dir, "%s/pd_demo_XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(fx.dir))
@@ -83,6 +89,7 @@ static int teardown(void **state)
     pd_db_close(fx.db);
     remove_db("a.db");
     rmdir(fx.dir);
+    unsetenv("PHONGDICH_NOW");
     return 0;
 }
 
@@ -125,6 +132,12 @@ static uint64_t hash_db(sqlite3 *db)
                    "SELECT code, name, type, parent_code, level, name_folded, province_code,"
                    " district_code, commune_code FROM units WHERE level = 4 ORDER BY code",
                    h);
+    h = hash_query(db, "SELECT * FROM venues ORDER BY id", h);
+    h = hash_query(db, "SELECT * FROM declarations ORDER BY id", h);
+    h = hash_query(db, "SELECT * FROM alerts ORDER BY id", h);
+    h = hash_query(db, "SELECT * FROM checkins ORDER BY id", h);
+    h = hash_query(db, "SELECT * FROM stays ORDER BY id", h);
+    h = hash_query(db, "SELECT id, unit_code, from_date, to_date, note FROM outbreak_areas", h);
     return h;
 }
 
@@ -168,7 +181,9 @@ static void test_counts_follow_census(void **state)
         people += c->people;
         assert_int_equal(c->people, llround((double)c->census * SCALE));
         char sql[160];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM people WHERE unit_code = '%s'", c->code);
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM people WHERE unit_code = '%s' AND nationality = 'VN'",
+                 c->code);
         assert_int_equal(scalar(fx.db, sql), c->people);
         snprintf(sql, sizeof sql, "SELECT count(*) FROM households WHERE unit_code = '%s'",
                  c->code);
@@ -178,7 +193,8 @@ static void test_counts_follow_census(void **state)
     }
     assert_int_equal(census, 45036);
     assert_int_equal(people, s->people);
-    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM people"), s->people);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM people WHERE nationality = 'VN'"),
+                     s->people);
     assert_int_equal(scalar(fx.db, "SELECT count(*) FROM people WHERE district_code <> '058'"
                                    " OR province_code <> '06'"),
                      0);
@@ -237,7 +253,7 @@ static void test_identity_and_phones(void **state)
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_prepare_v2(fx.db,
                                         "SELECT id_type, coalesce(id_number, ''), birth_date, sex,"
-                                        " phone FROM people",
+                                        " phone FROM people WHERE nationality = 'VN'",
                                         -1, &st, NULL),
                      SQLITE_OK);
     int64_t phones = 0, adults = 0;
@@ -271,7 +287,9 @@ static void test_ages_follow_pyramid(void **state)
 {
     (void)state;
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(fx.db, "SELECT birth_date, sex FROM people", -1, &st, NULL),
+    assert_int_equal(sqlite3_prepare_v2(fx.db,
+                                        "SELECT birth_date, sex FROM people WHERE nationality = 'VN'",
+                                        -1, &st, NULL),
                      SQLITE_OK);
     int64_t bands[17] = {0}, total = 0, men = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -300,7 +318,9 @@ static void test_households(void **state)
                                    " p.household_id WHERE p.unit_code <> h.unit_code OR p.area_code"
                                    " <> h.area_code OR p.address <> h.address"),
                      0);
-    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM people WHERE household_id IS NULL"), 0);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM people WHERE household_id IS NULL AND"
+                                   " nationality = 'VN'"),
+                     0);
     /* One head each, the one head_person_id names, aged 25 or more. */
     assert_int_equal(scalar(fx.db, "SELECT count(*) FROM households h LEFT JOIN people p ON p.id ="
                                    " h.head_person_id AND p.household_id = h.id AND p.relation ="
@@ -330,7 +350,9 @@ static void test_names(void **state)
     (void)state;
     sqlite3_stmt *st = NULL;
     assert_int_equal(
-        sqlite3_prepare_v2(fx.db, "SELECT full_name, occupation FROM people", -1, &st, NULL),
+        sqlite3_prepare_v2(fx.db,
+                           "SELECT full_name, occupation FROM people WHERE nationality = 'VN'", -1,
+                           &st, NULL),
         SQLITE_OK);
     int64_t total = 0, nguyen = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -379,6 +401,8 @@ static void test_accounts(void **state)
         {"xa", PD_ROLE_COMMUNE, PD_SCOPE_COMMUNE, "01834"},
         {"todoi", PD_ROLE_TEAM, PD_SCOPE_COMMUNE, "01834"},
         {"xem", PD_ROLE_VIEWER, PD_SCOPE_DISTRICT, "058"},
+        {"congan", PD_ROLE_POLICE, PD_SCOPE_DISTRICT, "058"},
+        {"cho", PD_ROLE_VENUE, PD_SCOPE_COMMUNE, "01834"},
     };
     assert_int_equal(fx.summary.account_count, PD_DEMO_ACCOUNTS);
     for (int i = 0; i < PD_DEMO_ACCOUNTS; i++) {
@@ -392,9 +416,135 @@ static void test_accounts(void **state)
         assert_int_equal(actor.role, want[i].role);
         assert_int_equal(actor.scope_level, want[i].level);
         assert_string_equal(actor.scope_code, want[i].scope);
+        assert_int_equal(actor.venue_id, want[i].role == PD_ROLE_VENUE
+                                             ? fx.summary.activity.main_market_id
+                                             : 0);
         assert_int_not_equal(pd_user_authenticate(fx.db, a->username, "sai-mat-khau", &actor, &err),
                              PD_OK);
     }
+}
+
+/* ---- activity ---- */
+
+static void test_venues(void **state)
+{
+    (void)state;
+    const pd_demo_activity *a = &fx.summary.activity;
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM venues"), a->venues);
+    assert_true(a->venues >= 30);
+    static const char *const kinds[] = {"market",  "bus_station", "school",     "hospital",
+                                        "office",  "factory",     "restaurant", "accommodation",
+                                        "supermarket"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM venues WHERE kind = '%s'", kinds[i]);
+        if (scalar(fx.db, sql) < 1)
+            fail_msg("no venue of kind %s", kinds[i]);
+    }
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM venues v JOIN units u ON u.code ="
+                                   " v.area_code AND u.parent_code = v.unit_code WHERE"
+                                   " v.district_code = '058' AND v.province_code = '06'"),
+                     a->venues);
+    assert_int_equal(scalar(fx.db, "SELECT count(DISTINCT public_code) FROM venues WHERE"
+                                   " length(public_code) = 12"),
+                     a->venues);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM venues WHERE id = %lld AND name = 'Chợ Bắc Kạn'"
+             " AND unit_code = '01834' AND kind = 'market'", (long long)a->main_market_id);
+    assert_int_equal(scalar(fx.db, sql), 1);
+}
+
+static void test_declarations_and_alerts(void **state)
+{
+    (void)state;
+    const pd_demo_activity *a = &fx.summary.activity;
+    assert_string_equal(a->first_day, "2021-11-02");
+    assert_string_equal(a->last_day, "2021-11-15");
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM declarations"), a->declarations);
+    assert_true(a->declarations > 500);
+    assert_true(a->declarations_with_symptoms > 0);
+    /* Dated within the 14 days, never after now, filed at the person's residence. */
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM declarations WHERE declared_at < 1635786000"
+                                   " OR declared_at > 1636939800"),
+                     0);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM declarations d JOIN people p ON p.id ="
+                                   " d.person_id WHERE d.unit_code <> p.unit_code OR d.address <>"
+                                   " p.address OR p.nationality <> 'VN'"),
+                     0);
+    assert_true(scalar(fx.db, "SELECT count(*) FROM declarations WHERE kind = 'daily'") > 0);
+    assert_true(scalar(fx.db, "SELECT count(*) FROM declarations WHERE via = 'staff' AND"
+                              " created_by IS NOT NULL") > 0);
+    /* Every declaration with a symptom is covered by an alert of that person at their commune. */
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM declarations d WHERE d.symptoms <> 0 AND"
+                                   " NOT EXISTS (SELECT 1 FROM alerts a WHERE a.person_id ="
+                                   " d.person_id AND a.unit_code = d.unit_code AND a.created_at <="
+                                   " d.declared_at AND ',' || a.reason || ',' LIKE '%,symptoms,%')"),
+                     0);
+    /* And an alert exists only for what the rules call for. */
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM alerts a JOIN declarations d ON d.id ="
+                                   " a.declaration_id WHERE d.person_id <> a.person_id"),
+                     0);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM alerts WHERE status = 'open'"),
+                     a->alerts_open);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM alerts WHERE status = 'done' AND action"
+                                   " IS NOT NULL AND acted_by IS NOT NULL AND acted_at <= 1636939800"
+                                   " AND acted_at > created_at"),
+                     a->alerts_done);
+    assert_true(a->alerts_open > 0);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM alerts WHERE detail NOT LIKE '__/__/2021: %'"),
+                     0);
+    /* The outbreak area: a thôn of the city, and its residents' declarations since raise alerts. */
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM outbreak_areas o JOIN units u ON u.code ="
+             " o.unit_code WHERE u.level = 4 AND u.district_code = '058' AND o.from_date = '%s' AND"
+             " o.to_date IS NULL", a->outbreak_from);
+    assert_int_equal(scalar(fx.db, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM declarations d WHERE d.area_code = '%s' AND"
+             " d.declared_at >= 1636390800 AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.person_id ="
+             " d.person_id AND ',' || a.reason || ',' LIKE '%%,outbreak_area,%%')", a->outbreak_unit);
+    assert_int_equal(scalar(fx.db, sql), 0);
+}
+
+static void test_checkins(void **state)
+{
+    (void)state;
+    const pd_demo_activity *a = &fx.summary.activity;
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM checkins"), a->checkins);
+    assert_true(a->checkins > 1000);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM checkins c LEFT JOIN venues v ON v.id ="
+                                   " c.venue_id LEFT JOIN people p ON p.id = c.person_id WHERE"
+                                   " v.id IS NULL OR p.id IS NULL"),
+                     0);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM checkins WHERE in_at > 1636939800 OR"
+                                   " in_at < 1635786000 OR out_at < in_at OR out_at > 1636939800"),
+                     0);
+    assert_true(scalar(fx.db, "SELECT count(*) FROM checkins WHERE out_at IS NULL") > 0);
+    assert_true(scalar(fx.db, "SELECT count(*) FROM checkins WHERE flags = 1") > 0);
+    assert_true(scalar(fx.db, "SELECT count(DISTINCT venue_id) FROM checkins") >= 25);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM checkins WHERE venue_id = %lld",
+             (long long)a->main_market_id);
+    assert_true(scalar(fx.db, sql) > 100);
+}
+
+static void test_stays(void **state)
+{
+    (void)state;
+    const pd_demo_activity *a = &fx.summary.activity;
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM stays"), a->stays);
+    assert_true(a->stays >= 4);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM stays s JOIN venues v ON v.id = s.venue_id"
+                                   " JOIN people p ON p.id = s.person_id WHERE v.kind ="
+                                   " 'accommodation' AND p.id_type = 'passport' AND p.id_number ="
+                                   " s.passport AND p.nationality = s.nationality AND"
+                                   " s.nationality <> 'VN' AND s.unit_code = v.unit_code AND"
+                                   " (s.leave_date IS NULL OR s.leave_date >= s.arrive_date)"),
+                     a->stays);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM stays WHERE arrive_date <= '2021-11-15' AND"
+                                   " (leave_date IS NULL OR leave_date >= '2021-11-15')"),
+                     a->stays_present);
+    assert_int_equal(scalar(fx.db, "SELECT count(*) FROM people WHERE nationality <> 'VN'"),
+                     a->stays);
 }
 
 static void test_refuses_populated_db(void **state)
@@ -450,6 +600,10 @@ int main(void)
         cmocka_unit_test(test_households),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_accounts),
+        cmocka_unit_test(test_venues),
+        cmocka_unit_test(test_declarations_and_alerts),
+        cmocka_unit_test(test_checkins),
+        cmocka_unit_test(test_stays),
         cmocka_unit_test(test_refuses_populated_db),
         cmocka_unit_test(test_bad_scale),
         cmocka_unit_test(test_cli),

@@ -20,6 +20,7 @@
 #include "auth/auth.h"
 #include "people/people.h"
 #include "store/db.h"
+#include "store/migrations.h"
 #include "units/units.h"
 
 #define T0 1636939800 /* 2021-11-15 08:30 in Hanoi */
@@ -1079,6 +1080,59 @@ static void check_paging(const pd_actor *a, const query_case *qc, const char *un
     free(page);
 }
 
+/* The counts of a query against the oracle's nwant: exact, and capped below, at and above nwant
+ * (the cap and the flag once more than cap people match). */
+static void check_counts(const pd_actor *a, const pd_people_query *q, int nwant)
+{
+    pd_err err;
+    int64_t count = -1;
+    assert_int_equal(pd_people_count(db, a, q, &count, &err), PD_OK);
+    if (count != nwant)
+        fail_msg("count '%s' unit '%s' by %s: %lld, oracle %d", q->q, q->unit_code, a->username,
+                 (long long)count, nwant);
+    const int64_t caps[] = {1, 7, nwant > 1 ? nwant - 1 : 2, nwant > 0 ? nwant : 1, nwant + 1};
+    for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+        bool capped = !(nwant > caps[k]);
+        count = -1;
+        assert_int_equal(pd_people_count_capped(db, a, q, caps[k], &count, &capped, &err), PD_OK);
+        int64_t want_count = nwant > caps[k] ? caps[k] : nwant;
+        if (count != want_count || capped != (nwant > caps[k]))
+            fail_msg("count '%s' unit '%s' by %s capped at %lld: %lld%s, oracle %d", q->q,
+                     q->unit_code, a->username, (long long)caps[k], (long long)count,
+                     capped ? " (capped)" : "", nwant);
+    }
+}
+
+/* The first page and the capped count in one call, as GET /api/people asks for them. */
+static void check_search(const pd_actor *a, const pd_people_query *base, const int64_t *want,
+                         int nwant, int limit, int64_t cap)
+{
+    pd_people_query q = *base;
+    q.limit = limit;
+    q.after_id = 0;
+    ids *page = calloc(1, sizeof *page);
+    bool more = !(nwant > limit), capped = !(cap > 0 && nwant > cap);
+    int64_t total = -1;
+    pd_err err;
+    if (pd_people_search(db, a, &q, cap, collect_id, page, &more, &total, &capped, &err) != PD_OK)
+        fail_msg("search '%s' by %s: %s", q.q, a->username, err.message);
+    int shown = nwant < limit ? nwant : limit;
+    if (page->n != shown)
+        fail_msg("search '%s' unit '%s' by %s (limit %d): %d on the page, oracle %d of %d", q.q,
+                 q.unit_code, a->username, limit, page->n, shown, nwant);
+    for (int i = 0; i < shown; i++)
+        if (page->v[i] != want[i])
+            fail_msg("search '%s' by %s: id %lld at %d, oracle %lld", q.q, a->username,
+                     (long long)page->v[i], i, (long long)want[i]);
+    assert_int_equal(more, nwant > limit);
+    bool over = cap > 0 && nwant > cap;
+    if (total != (over ? cap : nwant) || capped != over)
+        fail_msg("search '%s' unit '%s' by %s capped at %lld: total %lld%s, oracle %d", q.q,
+                 q.unit_code, a->username, (long long)cap, (long long)total,
+                 capped ? " (capped)" : "", nwant);
+    free(page);
+}
+
 static void test_search_against_oracle(void **state)
 {
     (void)state;
@@ -1152,12 +1206,19 @@ static void test_search_against_oracle(void **state)
                 memset(&q, 0, sizeof q);
                 snprintf(q.q, sizeof q.q, "%s", qc->q);
                 snprintf(q.unit_code, sizeof q.unit_code, "%s", unit ? unit : "");
-                int64_t count = -1;
-                pd_err err;
-                assert_int_equal(pd_people_count(db, actors[ai], &q, &count, &err), PD_OK);
-                if (count != nwant)
-                    fail_msg("count '%s' unit '%s' by %s: %lld, oracle %d", qc->q,
-                             unit ? unit : "", actors[ai]->username, (long long)count, nwant);
+                check_counts(actors[ai], &q, nwant);
+                check_search(actors[ai], &q, want, nwant, limit, combo % 2 ? 5 : 0);
+                /* A digit query finds its rows through the id number and phone indexes or by
+                 * walking the scope, as its probes say: each way must give the same answers. */
+                if (!qc->words) {
+                    for (int mode = 1; mode <= 2; mode++) {
+                        pd_people_search_force_digit_plan(mode);
+                        check_paging(actors[ai], qc, unit, want, nwant, limit);
+                        check_counts(actors[ai], &q, nwant);
+                        check_search(actors[ai], &q, want, nwant, limit, 3);
+                    }
+                    pd_people_search_force_digit_plan(0);
+                }
             }
     assert_true(checked > 5000);
     /* The oracle is not trivially empty: a commune official sees some, not all. */
@@ -1188,6 +1249,92 @@ static void test_search_against_oracle(void **state)
 
     free(want);
     free(rows);
+}
+
+/* A database made before the name index had prefix indexes: opening it rebuilds the index from the
+ * people rows, and the search, its scope tokens and the triggers work on the rebuilt index. */
+static void test_name_index_migration(void **state)
+{
+    (void)state;
+    int k = 0;
+    while (k < pd_migration_count && !strstr(pd_migrations[k], "DROP TABLE people_fts"))
+        k++;
+    assert_true(k > 0 && k < pd_migration_count);
+    char path[600];
+    snprintf(path, sizeof path, "%s/before-prefix.db", dir);
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    for (int i = 0; i < k; i++)
+        assert_int_equal(sqlite3_exec(raw, pd_migrations[i], NULL, NULL, NULL), SQLITE_OK);
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "PRAGMA user_version=%d;"
+             "INSERT INTO people(id, full_name, name_folded, unit_code, district_code,"
+             " province_code, created_at, updated_at) VALUES"
+             " (1, 'Nguyễn Thị Thịnh', 'nguyen thi thinh', '01834', '058', '06', 0, 0),"
+             " (2, 'Nguyên Văn Thi', 'nguyen van thi', '01837', '058', '06', 0, 0),"
+             " (3, 'Lò Văn Páo', 'lo van pao', '00001', '001', '01', 0, 0);",
+             k);
+    assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+
+    pd_err err;
+    sqlite3 *old = pd_db_open(path, &err);
+    assert_non_null(old);
+    assert_int_equal(pd_db_schema_version(old), pd_db_latest_version());
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(old,
+                                        "SELECT sql FROM sqlite_master WHERE name = 'people_fts'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "prefix='1 2 3 4 5 6'"));
+    sqlite3_finalize(st);
+
+    static const struct {
+        const char *q;
+        const pd_actor *actor;
+        int n;
+    } cases[] = {{"thi", &admin, 2},     {"Thị Thịnh", &admin, 1}, {"ng th", &admin, 2},
+                 {"n", &admin, 2},       {"nguyen", &c1834, 1},    {"nguyen", &d058, 2},
+                 {"pao", &p06, 0},       {"l", &admin, 1},         {"nguyen van thi", &admin, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pd_people_query q;
+        memset(&q, 0, sizeof q);
+        snprintf(q.q, sizeof q.q, "%s", cases[i].q);
+        ids *c = calloc(1, sizeof *c);
+        bool more, capped;
+        int64_t total = -1;
+        assert_int_equal(pd_people_search(old, cases[i].actor, &q, 1, collect_id, c, &more, &total,
+                                          &capped, &err),
+                         PD_OK);
+        if (c->n != cases[i].n || total != (cases[i].n > 1 ? 1 : cases[i].n) ||
+            capped != (cases[i].n > 1))
+            fail_msg("'%s' by %s after the migration: %d found, total %lld, oracle %d", cases[i].q,
+                     cases[i].actor->username, c->n, (long long)total, cases[i].n);
+        free(c);
+    }
+    /* The triggers were made again: a rename and a delete reach the new index. */
+    assert_int_equal(sqlite3_exec(old,
+                                  "UPDATE people SET full_name = 'Lò Thị Mai', name_folded ="
+                                  " 'lo thi mai' WHERE id = 3; DELETE FROM people WHERE id = 2;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    static const struct {
+        const char *q;
+        int64_t n;
+    } after[] = {{"thi", 2}, {"pao", 0}, {"mai", 1}, {"van", 0}};
+    for (size_t i = 0; i < sizeof after / sizeof after[0]; i++) {
+        pd_people_query q;
+        memset(&q, 0, sizeof q);
+        snprintf(q.q, sizeof q.q, "%s", after[i].q);
+        int64_t n = -1;
+        assert_int_equal(pd_people_count(old, &admin, &q, &n, &err), PD_OK);
+        if (n != after[i].n)
+            fail_msg("'%s' after rename and delete: %lld, want %lld", after[i].q, (long long)n,
+                     (long long)after[i].n);
+    }
+    pd_db_close(old);
 }
 
 static void test_list_limits_and_refusals(void **state)
@@ -1390,6 +1537,7 @@ int main(void)
         cmocka_unit_test(test_bulk_insert_rollback),
         cmocka_unit_test(test_search_named),
         cmocka_unit_test(test_search_against_oracle),
+        cmocka_unit_test(test_name_index_migration),
         cmocka_unit_test(test_list_limits_and_refusals),
         cmocka_unit_test(test_households),
     };

@@ -1,7 +1,8 @@
 /* Unit tests of the tabular reader: CSV quoting, BOM, delimiters, line ends and line numbers;
  * refusal of empty, UTF-16, Windows-1258 and binary files; XLSX strings, numbers, dates, gaps,
  * inline and rich strings, hidden sheets, and refusal of malformed or oversized XLSX files.
- * Fixtures are written into a fresh temporary folder (XLSX ones with libxlsxwriter and libzip). */
+ * Fixtures are written into a fresh temporary folder (XLSX ones with libxlsxwriter and libzip). Also the
+ * reader's UTF-8 check against the Unicode table of well-formed sequences. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <zip.h>
 
 #include "tabular/table.h"
+#include "tabular/table_internal.h"
 
 static char dir[256];
 
@@ -534,6 +536,81 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The first ill-formed offset per Unicode Table 3-7, written out byte by byte. */
+static size_t ref_invalid_at(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], lo = 0x80, hi = 0xBF;
+        size_t extra;
+        if (c <= 0x7F) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            extra = 1;
+        } else if (c == 0xE0) {
+            extra = 2, lo = 0xA0;
+        } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
+            extra = 2;
+        } else if (c == 0xED) {
+            extra = 2, hi = 0x9F;
+        } else if (c == 0xF0) {
+            extra = 3, lo = 0x90;
+        } else if (c >= 0xF1 && c <= 0xF3) {
+            extra = 3;
+        } else if (c == 0xF4) {
+            extra = 3, hi = 0x8F;
+        } else {
+            return i;
+        }
+        if (i + extra >= n)
+            return i;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k <= extra; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return i;
+        i += extra + 1;
+    }
+    return n;
+}
+
+/* The record check of the CSV reader (with its inline paths for 2-byte and E1-EC sequences) against
+ * the table: every 2- and 3-byte sequence after an ASCII byte, cut short or not, then random
+ * mixes. */
+static void test_utf8_invalid_at(void **state)
+{
+    (void)state;
+    unsigned char s[64];
+    for (unsigned a = 0x80; a <= 0xFF; a++)
+        for (unsigned b = 0; b <= 0xFF; b++)
+            for (unsigned c = 0; c <= 0xFF; c += (a >= 0xE0 && a <= 0xEF) ? 1 : 0x100) {
+                unsigned char t[4] = {'x', (unsigned char)a, (unsigned char)b, (unsigned char)c};
+                for (size_t n = 1; n <= 4; n++)
+                    if (pd_utf8_invalid_at(t, n) != ref_invalid_at(t, n))
+                        fail_msg("%02X %02X %02X, %zu bytes: %zu, want %zu", a, b, c, n,
+                                 pd_utf8_invalid_at(t, n), ref_invalid_at(t, n));
+            }
+    static const char *const parts[] = {"a",     "Nguyễn", " ", "ệ",      "\xC3", "\xE1\xBB",
+                                        "\xED\xA0\x80", "日本", "😀", "\xF4\x90\x80\x80", "abcdefgh",
+                                        "\xC0\xAF", "\x80",  "ư"};
+    unsigned seed = 7;
+    for (int round = 0; round < 20000; round++) {
+        size_t n = 0;
+        for (int k = 0; k < 6; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = parts[(seed >> 16) % (sizeof parts / sizeof parts[0])];
+            if (n + strlen(p) > sizeof s)
+                break;
+            memcpy(s + n, p, strlen(p));
+            n += strlen(p);
+        }
+        if (pd_utf8_invalid_at(s, n) != ref_invalid_at(s, n))
+            fail_msg("round %d: %zu, want %zu", round, pd_utf8_invalid_at(s, n),
+                     ref_invalid_at(s, n));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_xlsx_hand_made),
         cmocka_unit_test(test_xlsx_malformed),
         cmocka_unit_test(test_xlsx_zip_bomb),
+        cmocka_unit_test(test_utf8_invalid_at),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

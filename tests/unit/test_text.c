@@ -1,7 +1,8 @@
 /* Unit tests of the Vietnamese text helpers (src/base/text.c): diacritic folding of every precomposed
  * Vietnamese letter (hand-written table, with NFD forms built from combining marks), đ/Đ, whitespace
  * collapsing, NFC cleaning, and UTF-8 validation checked exhaustively against the Unicode table of
- * well-formed byte sequences. */
+ * well-formed byte sequences; the fast paths of NFC cleaning and folding (ASCII and precomposed
+ * Latin text) checked against utf8proc code point by code point and on random mixed text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "base/text.h"
 
@@ -409,6 +412,185 @@ static void test_buf(void **state)
     pd_buf_free(&b);
 }
 
+/* ---- fast paths against utf8proc ---- */
+
+/* The code points pd_nfc_clean and pd_fold handle without utf8proc (src/base/text.c). */
+static bool fast_block(int32_t cp)
+{
+    return (cp > 0 && cp < 0x250) || (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+static size_t put_utf8(int32_t cp, char *out)
+{
+    return (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
+}
+
+/* pd_nfc_clean as specified: utf8proc's NFC, then blanks and Unicode spaces trimmed and collapsed. */
+static bool ref_nfc_clean(const char *in, char *out, size_t cap)
+{
+    out[0] = '\0';
+    utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)in);
+    if (!nfc)
+        return false;
+    size_t at = 0;
+    bool space = true, fits = true;
+    for (const utf8proc_uint8_t *p = nfc; *p;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+            utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS) {
+            space = true;
+            p += n;
+            continue;
+        }
+        if (space && at > 0) {
+            if (at + 2 > cap) {
+                fits = false;
+                break;
+            }
+            out[at++] = ' ';
+        }
+        space = false;
+        if (at + (size_t)n + 1 > cap) {
+            fits = false;
+            break;
+        }
+        memcpy(out + at, p, (size_t)n);
+        at += (size_t)n;
+        p += n;
+    }
+    out[at] = '\0';
+    free(nfc);
+    return fits;
+}
+
+/* pd_fold as specified: utf8proc decomposition + case folding + mark stripping of the whole text,
+ * then đ -> d and whitespace collapsed. */
+static size_t ref_fold(const char *in, char *out, size_t cap)
+{
+    out[0] = '\0';
+    utf8proc_uint8_t *mapped = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)in, 0, &mapped,
+                                      UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+                                          UTF8PROC_CASEFOLD);
+    if (n < 0)
+        return 0;
+    size_t at = 0;
+    bool space = true;
+    for (utf8proc_ssize_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        i += utf8proc_iterate(mapped + i, n - i, &cp);
+        if (cp == 0x0111 || cp == 0x0110)
+            cp = 'd';
+        if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' ||
+            utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS) {
+            if (!space && at + 2 <= cap)
+                out[at++] = ' ';
+            space = true;
+            continue;
+        }
+        space = false;
+        char tmp[4];
+        size_t k = put_utf8(cp, tmp);
+        if (at + k + 1 <= cap) {
+            memcpy(out + at, tmp, k);
+            at += k;
+        }
+    }
+    while (at > 0 && out[at - 1] == ' ')
+        at--;
+    out[at] = '\0';
+    free(mapped);
+    return at;
+}
+
+/* The claim behind the fast path: every code point of the fast blocks is NFC, has combining class
+ * 0, and no two of them compose; and its folding alone is what utf8proc gives. */
+static void test_fast_blocks_are_nfc(void **state)
+{
+    (void)state;
+    for (int32_t x = 1; x <= 0x1EFF; x++) {
+        if (!fast_block(x))
+            continue;
+        assert_int_equal(utf8proc_get_property(x)->combining_class, 0);
+        char one[8] = {0}, out[64], ref[64];
+        put_utf8(x, one);
+        utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)one);
+        assert_string_equal((const char *)nfc, one);
+        free(nfc);
+        assert_int_equal(pd_fold(one, out, sizeof out), ref_fold(one, ref, sizeof ref));
+        assert_string_equal(out, ref);
+        for (int32_t y = 1; y <= 0x1EFF; y++) {
+            if (!fast_block(y))
+                continue;
+            char two[16] = {0};
+            size_t n = put_utf8(x, two);
+            put_utf8(y, two + n);
+            nfc = utf8proc_NFC((const utf8proc_uint8_t *)two);
+            if (strcmp((const char *)nfc, two) != 0)
+                fail_msg("U+%04X U+%04X composes", (unsigned)x, (unsigned)y);
+            free(nfc);
+        }
+    }
+}
+
+/* Random text mixing the fast blocks, ASCII and Unicode spaces, combining marks, decomposed
+ * Vietnamese, letters of other scripts and malformed bytes: pd_nfc_clean and pd_fold give utf8proc's
+ * bytes (and refuse what utf8proc refuses) whether the text takes the fast path or not, for every
+ * output size. */
+static void test_fast_paths_match_utf8proc(void **state)
+{
+    (void)state;
+    static const int32_t extra[] = {' ',    ' ',    '\t',   '\n',   0x00A0, 0x3000, 0x2009, 0x0300,
+                                    0x0301, 0x0302, 0x0303, 0x0306, 0x0309, 0x031B, 0x0323, 0x0340,
+                                    0x0110, 0x0111, 0x0130, 0x00DF, 0x01C5, 0x0149, 0x1E9E, 0x65E5,
+                                    0x0391, 0x1100, 0x1161, 0x0B47, 0x0B3E, 0xAC00, 0x1F600};
+    unsigned seed = 12345;
+    for (int round = 0; round < 20000; round++) {
+        char s[160];
+        size_t at = 0;
+        int len = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+        bool exotic = round % 3 == 0;
+        for (int i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 8;
+            int32_t cp;
+            if (exotic && r % 29 == 0) { /* malformed: lone, truncated or overlong bytes */
+                static const char *const bad[] = {"\xFF", "\x80", "\xC9", "\xE1\xBB", "\xC0\xAF",
+                                                  "\xED\xA0\x80", "\xE1\xB8\xC2"};
+                const char *b = bad[(r >> 5) % (sizeof bad / sizeof bad[0])];
+                memcpy(s + at, b, strlen(b));
+                at += strlen(b);
+                continue;
+            }
+            if (exotic && r % 4 == 0)
+                cp = extra[(r >> 2) % (sizeof extra / sizeof extra[0])];
+            else if (r % 3 == 0)
+                cp = 0x1E00 + (int32_t)((r >> 2) % 0x100);
+            else if (r % 3 == 1)
+                cp = 0x20 + (int32_t)((r >> 2) % (0x250 - 0x20));
+            else
+                cp = "Nguyen Thi an"[(r >> 2) % 13];
+            at += put_utf8(cp, s + at);
+        }
+        s[at] = '\0';
+        size_t chars = 0; /* pd_utf8_length counts eight bytes at a time */
+        for (size_t i = 0; i < at; i++)
+            chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+        assert_int_equal(pd_utf8_length(s), chars);
+        for (size_t cap = 1; cap <= at + 2; cap++) {
+            char a[128], b[128];
+            bool fa = pd_nfc_clean(s, a, cap), fb = ref_nfc_clean(s, b, cap);
+            if (fa != fb || strcmp(a, b) != 0)
+                fail_msg("pd_nfc_clean(\"%s\", cap %zu): \"%s\" (%d), utf8proc \"%s\" (%d)", s, cap,
+                         a, fa, b, fb);
+            size_t la = pd_fold(s, a, cap), lb = ref_fold(s, b, cap);
+            if (la != lb || strcmp(a, b) != 0)
+                fail_msg("pd_fold(\"%s\", cap %zu): \"%s\", utf8proc \"%s\"", s, cap, a, b);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +605,8 @@ int main(void)
         cmocka_unit_test(test_nfc_clean),
         cmocka_unit_test(test_utf8_length_and_strlcpy),
         cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_fast_blocks_are_nfc),
+        cmocka_unit_test(test_fast_paths_match_utf8proc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

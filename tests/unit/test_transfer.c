@@ -1,8 +1,9 @@
 /* Unit tests of people import/export: a good file imports every row and household (with spreadsheet
  * artefacts repaired), one bad row imports nothing and is named by line and field, duplicates
  * inside the file, scope, header problems, cancellation, refused encodings, XLSX input, and export
- * to CSV and XLSX that imports back. Each test works on a fresh copy of a database with the units
- * loaded. */
+ * to CSV and XLSX that imports back; the bulk paths (a parsing thread, indexes built after the
+ * load, the name index built beside and transplanted) against the plain ones, and a rejected bulk
+ * load restoring everything. Each test works on a fresh copy of a database with the units loaded. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,10 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "auth/auth.h"
+#include "base/text.h"
 #include "people/transfer.h"
 #include "store/db.h"
 #include "units/units.h"
@@ -419,6 +423,268 @@ static void test_export_and_reimport(void **state)
     assert_int_equal(pd_people_export(f->db, &f->actor, &q, csv, "pdf", &rows, &f->err), PD_EINVAL);
 }
 
+/* ---- the bulk paths: pipelined, deferred indexes, name index built beside ---- */
+
+/* n people over two communes in households of three, with CCCDs and phones: several batches of the
+ * pipeline. bad_row >= 0 gets a phone that is refused. */
+static const char *write_people(const char *name, int n, int bad_row)
+{
+    static const char *const family[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Vũ", "Bùi"};
+    static const char *const middle[] = {"Văn", "Thị", "Đức", "Ngọc", "Minh"};
+    static const char *const given[] = {"An",  "Bình",  "Cường",   "Dũng", "Hương",
+                                        "Lan", "Tuấn", "Ánh", "Phượng", "Yến"};
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    fputs(header, out);
+    for (int i = 0; i < n; i++) {
+        int year = 1950 + i % 60;
+        bool female = i % 2 == 1;
+        char cccd[48] = "", phone[32] = "";
+        if (i % 3 != 2)
+            snprintf(cccd, sizeof cccd, "001%d%02d%06d", (year >= 2000 ? 2 : 0) + female, year % 100,
+                     i);
+        if (i == bad_row)
+            snprintf(phone, sizeof phone, "12345");
+        else if (i % 4 != 3)
+            snprintf(phone, sizeof phone, "09%08d", i);
+        fprintf(out, "%d,%s %s %s,%02d/%02d/%d,%s,%s,%s,%s,\"Số %d, Phúc Xá\",H%d,%s,\r\n", i + 1,
+                family[i % 8], middle[(i / 8) % 5], given[(i / 40) % 10], 1 + i % 28, 1 + i % 12,
+                year, female ? "Nữ" : "Nam", cccd, phone, (i / 3) % 2 ? "00004" : "00001", i,
+                i / 3, i % 3 == 0 ? "Chủ hộ" : "Con");
+    }
+    fclose(out);
+    return path;
+}
+
+/* Rows of a query as text, one line each; ?1 is bound to base (ids are made relative to it). */
+static char *dump(sqlite3 *db, const char *sql, int64_t base, const char *match)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_bind_int64(st, 1, base);
+    if (match)
+        sqlite3_bind_text(st, 2, match, -1, SQLITE_STATIC);
+    pd_buf b;
+    pd_buf_init(&b);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            pd_buf_printf(&b, "%s%s", i ? "|" : "", t ? (const char *)t : "NULL");
+        }
+        pd_buf_puts(&b, "\n");
+    }
+    if (s != SQLITE_DONE)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return pd_buf_steal(&b);
+}
+
+/* Everything an import writes, ids relative to the first imported person (base) and household. */
+static char *dump_import(sqlite3 *db, int64_t base)
+{
+    static const char *const queries[] = {
+        "SELECT id - ?1, full_name, name_folded, birth_date, sex, id_type, id_number, phone,"
+        " nationality, unit_code, area_code, district_code, province_code, address, household_id -"
+        " (SELECT min(household_id) FROM people WHERE id >= ?1), relation, occupation, note, version"
+        " FROM people WHERE id >= ?1 ORDER BY id",
+        "SELECT unit_code, area_code, district_code, province_code, address, head_person_id - ?1"
+        " FROM households WHERE id >= (SELECT min(household_id) FROM people WHERE id >= ?1)"
+        " ORDER BY id"};
+    pd_buf b;
+    pd_buf_init(&b);
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        char *d = dump(db, queries[i], base, NULL);
+        pd_buf_puts(&b, d);
+        free(d);
+    }
+    /* The name index: what searches find (prefixes, words, scope tokens), relative ids. */
+    static const char *const matches[] = {"name:nguyen*", "name:thi",     "scope:c00004",
+                                          "name:dang AND scope:c00001",   "name:anh",
+                                          "name:phuong OR name:yen",      "name:t* AND scope:p01",
+                                          "scope:d001 AND name:van"};
+    for (size_t i = 0; i < sizeof matches / sizeof matches[0]; i++) {
+        char *d = dump(db,
+                       "SELECT rowid - ?1 FROM people_fts WHERE people_fts MATCH ?2 AND rowid >= ?1"
+                       " ORDER BY rowid",
+                       base, matches[i]);
+        if (!d[0])
+            fail_msg("nothing found for %s", matches[i]);
+        pd_buf_printf(&b, "%s:\n%s", matches[i], d);
+        free(d);
+    }
+    return pd_buf_steal(&b);
+}
+
+/* The schema of people and its name index: indexes, triggers, FTS table. */
+static char *dump_schema(sqlite3 *db)
+{
+    return dump(db,
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('people', 'people_fts')"
+                " OR name GLOB 'people_fts_*' ORDER BY type, name",
+                0, NULL);
+}
+
+static void expect_integrity(sqlite3 *db)
+{
+    assert_int_equal(count(db, "SELECT count(*) FROM pragma_integrity_check WHERE"
+                               " integrity_check <> 'ok'"),
+                     0);
+    char *msg = NULL;
+    if (sqlite3_exec(db, "INSERT INTO people_fts(people_fts, rank) VALUES ('integrity-check', 0)",
+                     NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("people_fts integrity-check: %s", msg);
+}
+
+typedef struct settings {
+    int64_t foreign_keys, ignore_check, temp_store, cache_size;
+} settings;
+
+static settings read_settings(sqlite3 *db)
+{
+    settings s = {count(db, "PRAGMA foreign_keys"), count(db, "PRAGMA ignore_check_constraints"),
+                  count(db, "PRAGMA temp_store"), count(db, "PRAGMA cache_size")};
+    return s;
+}
+
+static bool dir_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    assert_non_null(d);
+    struct dirent *e;
+    bool empty = true;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            empty = false;
+    closedir(d);
+    return empty;
+}
+
+/* The same file imported three ways gives the same rows, households and name index: into an empty
+ * table with a parsing thread (indexes deferred, name index built beside and transplanted), into an
+ * empty table on one thread (indexes deferred, name index filled at the end), and into a table that
+ * already has a person (every index maintained). The schema, the connection's settings and the
+ * temporary folder are left as they were (a builder file left by a killed import is removed), and
+ * searching on the importing connection itself, which had used the name index before, finds the new
+ * rows. */
+static void test_import_bulk_paths_agree(void **state)
+{
+    fixture *a = *state;
+    const char *file = write_people("people.csv", 700, -1);
+    char side_dir[300];
+    snprintf(side_dir, sizeof side_dir, "%s/side", dir);
+    mkdir(side_dir, 0700);
+    char *old_tmp = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+    setenv("TMPDIR", side_dir, 1);
+    /* What a killed import leaves behind (no process has that pid): the next import removes it. */
+    char stale[400];
+    snprintf(stale, sizeof stale, "%s/phongdich-import-fts-999999999-AbCdEf", side_dir);
+    fclose(fopen(stale, "wb"));
+
+    char *schema = dump_schema(a->db);
+    settings before = read_settings(a->db);
+    assert_int_equal(count(a->db, "SELECT count(*) FROM people_fts WHERE people_fts MATCH"
+                                  " 'name:nguyen*'"),
+                     0);
+    if (import(a, file, NULL) != PD_OK)
+        fail_msg("pipelined import: %s", a->err.message);
+    assert_int_equal(a->report->rows_imported, 700);
+    assert_int_equal(a->report->households_imported, 234);
+    assert_true(count(a->db, "SELECT count(*) FROM people_fts WHERE people_fts MATCH"
+                             " 'name:nguyen*'") > 0);
+    settings after = read_settings(a->db);
+    assert_memory_equal(&before, &after, sizeof before);
+    char *schema_a = dump_schema(a->db);
+    assert_string_equal(schema_a, schema);
+    assert_true(dir_is_empty(side_dir));
+    expect_integrity(a->db);
+    char *want = dump_import(a->db, 1);
+
+    void *st = NULL;
+    fixture_setup(&st); /* one thread */
+    fixture *b = st;
+    pd_import_options one = {.single_thread = true};
+    if (import(b, file, &one) != PD_OK)
+        fail_msg("single-thread import: %s", b->err.message);
+    expect_integrity(b->db);
+    char *got = dump_import(b->db, 1);
+    assert_string_equal(got, want);
+    free(got);
+    char *vocab_sql = "SELECT term, doc FROM pd_vocab ORDER BY term";
+    assert_int_equal(sqlite3_exec(a->db, "CREATE VIRTUAL TABLE temp.pd_vocab USING"
+                                         " fts5vocab(main, people_fts, row)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(b->db, "CREATE VIRTUAL TABLE temp.pd_vocab USING"
+                                         " fts5vocab(main, people_fts, row)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    char *va = dump(a->db, vocab_sql, 0, NULL), *vb = dump(b->db, vocab_sql, 0, NULL);
+    assert_string_equal(va, vb);
+    free(va);
+    free(vb);
+    fixture_teardown(&st);
+
+    fixture_setup(&st); /* a table that already has someone */
+    fixture *c = st;
+    if (import(c, write_file("one.csv", header, "1,Hà Văn Một,1970,Nam,,,00001,,,,\r\n"), NULL) !=
+        PD_OK)
+        fail_msg("first import: %s", c->err.message);
+    char *schema_c = dump_schema(c->db);
+    assert_string_equal(schema_c, schema);
+    if (import(c, file, NULL) != PD_OK)
+        fail_msg("import into a non-empty table: %s", c->err.message);
+    expect_integrity(c->db);
+    got = dump_import(c->db, 2);
+    assert_string_equal(got, want);
+    free(got);
+    assert_int_equal(count(c->db, "SELECT count(*) FROM people_fts WHERE people_fts MATCH"
+                                  " 'name:mot AND scope:c00001'"),
+                     1);
+    fixture_teardown(&st);
+
+    assert_true(dir_is_empty(side_dir));
+    if (old_tmp)
+        setenv("TMPDIR", old_tmp, 1);
+    else
+        unsetenv("TMPDIR");
+    free(old_tmp);
+    rmdir(side_dir);
+    free(want);
+    free(schema);
+    free(schema_a);
+    free(schema_c);
+}
+
+/* A bad row after several batches were written: nothing stays, the dropped indexes and the name
+ * index are back as they were, and the next import works. */
+static void test_import_rejected_bulk_restores(void **state)
+{
+    fixture *f = *state;
+    char *schema = dump_schema(f->db);
+    settings before = read_settings(f->db);
+    assert_int_equal(import(f, write_people("late-bad.csv", 900, 800), NULL), PD_EINVAL);
+    assert_int_equal(f->report->error_count, 1);
+    expect_error(f->report, 0, 802, "phone", "Số điện thoại");
+    assert_int_equal(f->report->rows_imported, 0);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM people"), 0);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM households"), 0);
+    char *now = dump_schema(f->db);
+    assert_string_equal(now, schema);
+    settings after = read_settings(f->db);
+    assert_memory_equal(&before, &after, sizeof before);
+    expect_integrity(f->db);
+    if (import(f, write_people("fixed.csv", 300, -1), NULL) != PD_OK)
+        fail_msg("import after a rejected one: %s", f->err.message);
+    assert_int_equal(count(f->db, "SELECT count(*) FROM people"), 300);
+    expect_integrity(f->db);
+    free(now);
+    free(schema);
+}
+
 static void test_field_labels(void **state)
 {
     (void)state;
@@ -471,6 +737,8 @@ int main(void)
         T(test_import_refused_files),
         T(test_import_xlsx),
         T(test_export_and_reimport),
+        T(test_import_bulk_paths_agree),
+        T(test_import_rejected_bulk_restores),
         cmocka_unit_test(test_field_labels),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

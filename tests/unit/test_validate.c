@@ -328,6 +328,33 @@ static void test_date_format_and_cmp(void **state)
     assert_true(pd_date_cmp(&y, &c) < 0);
 }
 
+/* pd_date_format writes digits itself for ordinary dates: the same bytes as the snprintf formats
+ * "%04d" and "%04d-%02d-%02d", for every size of output buffer. */
+static void test_date_format_matches_snprintf(void **state)
+{
+    (void)state;
+    static const int years[] = {0, 7, 99, 999, 1000, 1900, 1985, 2024, 9999, 10000, -5};
+    static const int months[] = {0, 1, 9, 10, 12, 99, 100};
+    static const int days[] = {0, 1, 9, 10, 31, 99, 100};
+    for (size_t yi = 0; yi < sizeof years / sizeof years[0]; yi++)
+        for (size_t mi = 0; mi < sizeof months / sizeof months[0]; mi++)
+            for (size_t di = 0; di < sizeof days / sizeof days[0]; di++)
+                for (size_t cap = 1; cap <= 16; cap++) {
+                    pd_date d = {years[yi], months[mi], days[di]};
+                    char got[16], want[16];
+                    memset(got, 'x', sizeof got);
+                    memset(want, 'x', sizeof want);
+                    pd_date_format(&d, got, cap);
+                    if (d.month == 0)
+                        snprintf(want, cap, "%04d", d.year);
+                    else
+                        snprintf(want, cap, "%04d-%02d-%02d", d.year, d.month, d.day);
+                    if (strcmp(got, want) != 0)
+                        fail_msg("%d-%d-%d cap %zu: \"%s\", snprintf \"%s\"", d.year, d.month,
+                                 d.day, cap, got, want);
+                }
+}
+
 static void test_birth_date(void **state)
 {
     (void)state;
@@ -458,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_date_parse_against_calendar),
         cmocka_unit_test(test_date_parse_forms),
         cmocka_unit_test(test_date_format_and_cmp),
+        cmocka_unit_test(test_date_format_matches_snprintf),
         cmocka_unit_test(test_birth_date),
         cmocka_unit_test(test_all_digits),
         cmocka_unit_test(test_clock),

@@ -18,6 +18,21 @@ import { renderImport } from './page-import.js';
 import { renderAudit } from './page-audit.js';
 import { renderUsers } from './page-users.js';
 import { renderPlaceholder } from './page-placeholder.js';
+import { renderDeclareForm } from './page-declare.js';
+import { renderDeclareDaily } from './page-declare-daily.js';
+import { renderDeclarations } from './page-declarations.js';
+import { renderDeclareAssist } from './page-declare-assist.js';
+import { renderAlerts } from './page-alerts.js';
+import { renderOutbreak } from './page-outbreak.js';
+import { renderVenues } from './page-venues.js';
+import { renderVenue } from './page-venue.js';
+import { renderVenueForm } from './page-venue-form.js';
+import { renderVenueScan, renderScanChoice } from './page-venue-scan.js';
+import { renderCheckin } from './page-checkin.js';
+import { renderPersonCheckins } from './page-checkins-person.js';
+import { renderStays } from './page-stays.js';
+import { renderStayForm } from './page-stays-form.js';
+import { renderIngest } from './page-ingest.js';
 
 const ROUTES = [
   { path: '/login', page: renderLogin, public: true },
@@ -34,6 +49,23 @@ const ROUTES = [
   { path: '/import', page: renderImport, perm: 'people.import' },
   { path: '/audit', page: renderAudit, perm: 'audit.read' },
   { path: '/users', page: renderUsers, perm: 'users.manage' },
+  { path: '/venues', page: renderVenues, perm: 'venues.read' },
+  { path: '/venues/new', page: renderVenueForm, perm: 'venues.write' },
+  { path: '/venues/:id', page: renderVenue, perm: 'venues.read' },
+  { path: '/venues/:id/edit', page: renderVenueForm, perm: 'venues.write' },
+  { path: '/venues/:id/scan', page: renderVenueScan, perm: 'checkin.scan' },
+  { path: '/scan', page: renderScanChoice, perm: 'checkin.scan' },
+  { path: '/people/:id/checkins', page: renderPersonCheckins, perm: 'checkins.read' },
+  { path: '/c/:code', page: renderCheckin, public: true, open: true },
+  { path: '/khai-bao', page: renderDeclareForm, public: true, open: true },
+  { path: '/khai-bao/hang-ngay', page: renderDeclareDaily, public: true, open: true },
+  { path: '/declarations', page: renderDeclarations, perm: 'declarations.read' },
+  { path: '/declarations/new', page: renderDeclareAssist, perm: 'declare.assist' },
+  { path: '/alerts', page: renderAlerts, perm: 'declarations.read' },
+  { path: '/outbreak-areas', page: renderOutbreak, perm: 'units.read' },
+  { path: '/stays', page: renderStays }, // stays.read or stays.write: the page checks
+  { path: '/stays/new', page: renderStayForm, perm: 'stays.write' },
+  { path: '/ingest', page: renderIngest, perm: 'ingest' },
   ...SOON.map((item) => ({ path: item.path, page: (ctx) => renderPlaceholder(ctx, item), perm: item.perm })),
 ];
 
@@ -99,7 +131,7 @@ async function render() {
   current = { controller, cleanup: null };
   const ctx = { params: m ? m.params : {}, query, path, signal: controller.signal, navigate };
   if (m && m.route.public) {
-    if (session.user) {
+    if (session.user && !m.route.open) { // open: a public page that signed-in users see too
       const next = query.next && query.next.startsWith('/') && !query.next.startsWith('/login') ? query.next : '/';
       location.replace('#' + next);
       return;

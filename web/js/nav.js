@@ -15,8 +15,14 @@ export const NAV = [
   {
     group: 'Phòng chống dịch',
     items: [
-      { path: '/declarations', label: 'Khai báo y tế', perm: 'people.read', soon: true,
-        about: 'Tiếp nhận và tra cứu khai báo y tế của người dân và người đến địa phương.' },
+      { path: '/declarations', label: 'Khai báo y tế', perm: 'declarations.read' },
+      { path: '/alerts', label: 'Cảnh báo cần xử lý', perm: 'declarations.read' },
+      { path: '/outbreak-areas', label: 'Vùng dịch', perm: 'units.read' },
+      { path: '/venues', label: 'Địa điểm & mã QR', perm: 'venues.read' },
+      { path: '/scan', label: 'Quét mã khách', perm: 'checkin.scan' },
+      { path: '/stays', label: 'Lưu trú người nước ngoài', perm: 'stays.read' },
+      { path: '/stays/new', label: 'Đăng ký khách lưu trú', perm: 'stays.write' },
+      { path: '/ingest', label: 'Nhận dữ liệu', perm: 'ingest' },
       { path: '/cases', label: 'Ca bệnh F0', perm: 'people.read', soon: true,
         about: 'Ghi nhận, theo dõi và báo cáo các ca bệnh F0 trên địa bàn.' },
       { path: '/tracing', label: 'Truy vết', perm: 'people.read', soon: true,

@@ -4,6 +4,7 @@ import { get } from './api.js';
 import { session, can } from './session.js';
 import { fmtNumber, roleLabel } from './format.js';
 import { pageHead, loading, showError, linkButton } from './ui.js';
+import { declareStatCards } from './page-declarations.js';
 
 // [key in /api/stats, label, note, link, permission for the link]. The server may name the unit count
 // units_in_scope (docs/api.md) or communes.
@@ -39,6 +40,7 @@ export async function renderDashboard(ctx) {
         h('span', { class: 'stat-sub' }, sub)];
       return can(perm) ? h('a', { class: 'stat', href }, body) : h('div', { class: 'stat' }, body);
     }));
+    if (can('units.read') || can('declarations.read')) declareStatCards(stats, signal); // declarations, alerts
   } catch (e) {
     showError(stats, e);
   }

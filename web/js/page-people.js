@@ -1,5 +1,6 @@
 // page-people.js: "Dân cư": the people list. Debounced as-you-type search (q), unit filter, one page
-// at a time with keyset paging (next), the total count, export links. Rows become cards on a phone.
+// at a time with keyset paging (next), the total count ("hơn N" when the server stopped counting at
+// its cap), export links. Rows become cards on a phone.
 import { h, mount, debounce } from './dom.js';
 import { get, qs, isAbort } from './api.js';
 import { can } from './session.js';
@@ -65,19 +66,24 @@ export function renderPeople(ctx) {
       const data = await get('/api/people', { q, unit: state.unit, after: state.after || '', limit: PAGE }, { signal: my.signal });
       if (my !== controller) return;
       const items = data.items || [];
-      // The server counts on the first page only; later pages keep that figure.
-      if (data.total !== null && data.total !== undefined) state.total = Number(data.total);
+      // The server counts on the first page only; later pages keep that figure. A search is counted
+      // up to a cap: total_capped says more than total people match ("hơn 10.000").
+      if (data.total !== null && data.total !== undefined) {
+        state.total = Number(data.total);
+        state.capped = data.total_capped === true;
+      }
       const total = state.total || 0;
       summary.dataset.total = String(total);
+      summary.dataset.capped = String(!!state.capped);
       summary.textContent = total === 0 ? 'Không có người nào phù hợp.'
-        : `Tìm thấy ${fmtNumber(total)} người` + (q ? ` khớp với “${q}”` : '') + '.';
+        : `Tìm thấy ${state.capped ? 'hơn ' : ''}${fmtNumber(total)} người` + (q ? ` khớp với “${q}”` : '') + '.';
       const pageNo = state.stack.length + 1;
       mount(results,
         items.length ? dataTable(personColumns(), items, { id: 'people-table', rowClass: 'person-row', caption: 'Danh sách người dân' })
           : emptyState(q ? 'Không tìm thấy người nào. Hãy thử gõ ít chữ hơn hoặc bỏ bộ lọc địa bàn.' : 'Chưa có người dân nào trong phạm vi này.'),
         (state.stack.length || data.next) ? pager({
           hasPrev: state.stack.length > 0, hasNext: !!data.next,
-          label: `Trang ${pageNo}` + (total ? ` / ${fmtNumber(Math.ceil(total / PAGE))}` : ''),
+          label: `Trang ${pageNo}` + (total && !state.capped ? ` / ${fmtNumber(Math.ceil(total / PAGE))}` : ''),
           onPrev: () => { state.after = state.stack.pop() || 0; load(); },
           onNext: () => { state.stack.push(state.after); state.after = data.next; load(); },
         }) : null);

@@ -6,6 +6,7 @@ import { can } from './session.js';
 import { fmtBirth, fmtDateTime, SEX_LABELS, ID_TYPE_LABELS } from './format.js';
 import { pageHead, details, loading, showError, linkButton } from './ui.js';
 import { unitInfo } from './unitpicker.js';
+import { personDeclarations } from './page-declarations.js';
 
 // "Xã A, Huyện B, Tỉnh C" from the unit path (or only the unit's own name), filled in when it arrives.
 export function unitPathText(code, ownOnly = false) {
@@ -57,5 +58,6 @@ export async function renderPerson(ctx) {
         ['Quan hệ với chủ hộ', p.relation],
       ]))),
     p.note ? h('section', { class: 'panel' }, h('h2', null, 'Ghi chú'), h('p', { class: 'prewrap' }, p.note)) : null,
+    can('declarations.read') || can('declare.assist') ? personDeclarations(p, signal) : null,
     h('p', { class: 'meta' }, `Mã số ${p.id} · Tạo lúc ${fmtDateTime(p.created_at)} · Cập nhật lúc ${fmtDateTime(p.updated_at)} · Phiên bản ${p.version}`));
 }
