@@ -82,7 +82,7 @@ static int param_int(stmt_text *s, int64_t v)
 
 static sqlite3_stmt *prepare_bound(sqlite3 *db, stmt_text *s, pd_err *err)
 {
-    sqlite3_stmt *st = pd_db_prepare(db, s->sql.data, err);
+    sqlite3_stmt *st = pd_db_cached(db, s->sql.data, err);
     pd_buf_free(&s->sql);
     if (!st)
         return NULL;
@@ -291,7 +291,7 @@ static int one_int(sqlite3 *db, stmt_text *s, int64_t *out, pd_err *err)
         *out = sqlite3_column_int64(st, 0);
     else
         rc = pd_db_error(db, err);
-    sqlite3_finalize(st);
+    pd_db_release(st);
     return rc;
 }
 
@@ -345,7 +345,9 @@ static int digits_count_plan(sqlite3 *db, const compiled *c, plan *how, pd_err *
     pd_buf_init(&s.sql);
     pd_buf_puts(&s.sql, "SELECT count(*) FROM (SELECT 1");
     write_from(&s, c, PLAN_ALL);
-    pd_buf_printf(&s.sql, " LIMIT ?%d)", param_int(&s, entries + 1));
+    /* A prefix past the probe's cap in a scope as large: walk, the scope is dense in matches. */
+    pd_buf_printf(&s.sql, " LIMIT ?%d)",
+                  param_int(&s, entries < DIGITS_PROBE_CAP ? entries + 1 : DIGITS_PROBE_CAP));
     rc = one_int(db, &s, &people, err);
     if (rc == PD_OK && entries >= people)
         *how = PLAN_DIGITS_WALK;
@@ -402,7 +404,7 @@ int pd_people_list(sqlite3 *db, const pd_actor *actor, const pd_people_query *q,
     }
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = pd_db_error(db, err);
-    sqlite3_finalize(st);
+    pd_db_release(st);
     return rc;
 }
 
@@ -467,13 +469,13 @@ static int name_search(sqlite3 *db, const compiled *c, int limit, int64_t cap, p
         ++*total;
     }
     int rc = step == SQLITE_DONE ? PD_OK : pd_db_error(db, err);
-    sqlite3_finalize(st);
+    pd_db_release(st);
     if (rc != PD_OK)
         return rc;
     *more = n > limit;
     if (n > limit)
         n = limit;
-    st = pd_db_prepare(db, "SELECT " PD_PERSON_COLUMNS " FROM people p WHERE p.id = ?1", err);
+    st = pd_db_cached(db, "SELECT " PD_PERSON_COLUMNS " FROM people p WHERE p.id = ?1", err);
     if (!st)
         return PD_EDB;
     pd_person p;
@@ -490,7 +492,7 @@ static int name_search(sqlite3 *db, const compiled *c, int limit, int64_t cap, p
         }
         sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
+    pd_db_release(st);
     return rc;
 }
 
