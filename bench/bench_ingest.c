@@ -1,8 +1,8 @@
 /* bench/bench_ingest.c: the helpers of the ingest benchmark (bench/run.sh, section "ingest").
  *   bench_ingest --baseline --db NEW.db --rows N
  *       the ceiling plain SQLite sets on this machine: N check-in rows made in memory (no file, no
- *       parsing, no validation, no look-ups) inserted with one prepared statement in one transaction
- *       into a table shaped like checkins but without any index, on a connection set up like
+ *       parsing, no validation, no look-ups) inserted with one prepared statement in one
+ * transaction into a table shaped like checkins but without any index, on a connection set up like
  *       pd_db_open (WAL, synchronous=FULL). Prints "RESULT ingest.baseline.rows_per_s X".
  *   bench_ingest --storage --db DB
  *       what the check-ins take on disk: bytes of the checkins table and of each of its indexes
@@ -54,14 +54,17 @@ static int baseline(const char *path, long long rows)
     sqlite3 *db = NULL;
     if (sqlite3_open(path, &db) != SQLITE_OK)
         return 1;
-    if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-524288;"
-                 "CREATE TABLE t(id INTEGER PRIMARY KEY, venue_id INTEGER NOT NULL, person_id INTEGER"
-                 " NOT NULL, in_at INTEGER NOT NULL, out_at INTEGER, flags INTEGER NOT NULL DEFAULT 0,"
-                 " external_id TEXT)"))
+    if (exec(db,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-524288;"
+             "CREATE TABLE t(id INTEGER PRIMARY KEY, venue_id INTEGER NOT NULL, person_id INTEGER"
+             " NOT NULL, in_at INTEGER NOT NULL, out_at INTEGER, flags INTEGER NOT NULL DEFAULT 0,"
+             " external_id TEXT)"))
         return 1;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT INTO t(venue_id, person_id, in_at, out_at, flags, external_id)"
-                               " VALUES (?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO t(venue_id, person_id, in_at, out_at, flags, external_id)"
+                           " VALUES (?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
         return 1;
     double t0 = seconds();
     exec(db, "BEGIN IMMEDIATE");
@@ -113,10 +116,11 @@ static int storage(const char *path)
     long long rows = count_rows(db);
     printf("RESULT ingest.storage.rows %lld\n", rows);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT name, sum(pgsize) FROM dbstat WHERE name = 'checkins' OR name"
-                               " IN (SELECT name FROM sqlite_master WHERE tbl_name = 'checkins' AND"
-                               " type = 'index') GROUP BY name ORDER BY name", -1, &st, NULL)
-        != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db,
+                           "SELECT name, sum(pgsize) FROM dbstat WHERE name = 'checkins' OR name"
+                           " IN (SELECT name FROM sqlite_master WHERE tbl_name = 'checkins' AND"
+                           " type = 'index') GROUP BY name ORDER BY name",
+                           -1, &st, NULL) != SQLITE_OK) {
         fprintf(stderr, "dbstat: %s (SQLite built without SQLITE_ENABLE_DBSTAT_VTAB?)\n",
                 sqlite3_errmsg(db));
         return 1;

@@ -1,10 +1,10 @@
-/* bench/bench_ingest_gen.c: writes a deterministic file of check-ins for the ingest benchmark, as another
- * system (a QR check-in app) would export them, naming venues and people that exist in a phongdich
- * database: external_id (sequential, "chk-<seed>-<n>"), venue (its id, or the poster's public code
- * for one row in three), person (the CCCD/CMND, else the phone), in_at (ISO 8601 with +07:00, over
- * the 14 days before the database's clock, in opening hours) and out_at (10 to 120 minutes later,
- * empty for one row in four). Usage:
- *   bench_ingest_gen --db DB --rows N [--seed S] [--format csv|jsonl] --out FILE */
+/* bench/bench_ingest_gen.c: writes a deterministic file of check-ins for the ingest benchmark, as
+ * another system (a QR check-in app) would export them, naming venues and people that exist in a
+ * phongdich database: external_id (sequential, "chk-<seed>-<n>"), venue (its id, or the poster's
+ * public code for one row in three), person (the CCCD/CMND, else the phone), in_at (ISO 8601 with
+ * +07:00, over the 14 days before the database's clock, between 06:00 and 21:00, rows in time order
+ * as a system exports its records) and out_at (10 to 120 minutes later, empty for one row in four).
+ * Usage: bench_ingest_gen --db DB --rows N [--seed S] [--format csv|jsonl] --out FILE */
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -81,7 +81,8 @@ int main(int argc, char **argv)
     unsigned long long seed = strtoull(arg(argc, argv, "--seed", "2021"), NULL, 10);
     bool jsonl = strcmp(arg(argc, argv, "--format", "csv"), "jsonl") == 0;
     if (!dbp || !outp || rows <= 0) {
-        fprintf(stderr, "usage: bench_ingest_gen --db DB --rows N [--seed S] [--format csv|jsonl] --out FILE\n");
+        fprintf(stderr, "usage: bench_ingest_gen --db DB --rows N [--seed S] [--format csv|jsonl] "
+                        "--out FILE\n");
         return 2;
     }
     sqlite3 *db = NULL;
@@ -96,7 +97,8 @@ int main(int argc, char **argv)
     load(db,
          "SELECT coalesce(id_number, phone) FROM people p WHERE (id_number IS NOT NULL AND"
          " (SELECT count(*) FROM people q WHERE q.id_number = p.id_number) = 1) OR (id_number IS"
-         " NULL AND phone IS NOT NULL AND (SELECT count(*) FROM people q WHERE q.phone = p.phone) = 1)"
+         " NULL AND phone IS NOT NULL AND (SELECT count(*) FROM people q WHERE q.phone = p.phone) "
+         "= 1)"
          " ORDER BY id",
          &people);
     sqlite3_close(db);
@@ -121,17 +123,24 @@ int main(int argc, char **argv)
         size_t v = below(ids.n);
         const char *venue = below(3) == 0 ? codes.items[v] : ids.items[v];
         const char *person = people.items[below(people.n)];
-        int64_t t = day0 + (int64_t)below(14) * 86400 + 6 * 3600 + (int64_t)below(15 * 3600);
+        /* In time order, as a system exports its records: row i at its share of the 14 days,
+         * between 06:00 and 21:00, a few seconds of jitter. */
+        int64_t slot = (int64_t)((double)i / (double)rows * 14.0 * 15 * 3600);
+        int64_t t =
+            day0 + slot / (15 * 3600) * 86400 + 6 * 3600 + slot % (15 * 3600) + (int64_t)below(30);
         iso(t, in);
         bool has_out = below(4) != 0;
         if (has_out)
             iso(t + 600 + (int64_t)below(6600), out);
         if (jsonl)
-            fprintf(f, "{\"external_id\":\"chk-%llu-%lld\",\"venue\":\"%s\",\"person\":\"%s\",\"in_at\":\"%s\"%s%s%s}\n",
+            fprintf(f,
+                    "{\"external_id\":\"chk-%llu-%lld\",\"venue\":\"%s\",\"person\":\"%s\",\"in_"
+                    "at\":\"%s\"%s%s%s}\n",
                     seed, i, venue, person, in, has_out ? ",\"out_at\":\"" : "", has_out ? out : "",
                     has_out ? "\"" : "");
         else
-            fprintf(f, "chk-%llu-%lld,%s,%s,%s,%s\n", seed, i, venue, person, in, has_out ? out : "");
+            fprintf(f, "chk-%llu-%lld,%s,%s,%s,%s\n", seed, i, venue, person, in,
+                    has_out ? out : "");
     }
     if (fclose(f) != 0) {
         perror(outp);

@@ -35,7 +35,7 @@ WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 SERVE_THREADS="${BENCH_SERVE_THREADS:-2}"
 BROWSER_RUNS="${BENCH_BROWSER_RUNS:-5}"
 SMALL_ROWS="${BENCH_SMALL_ROWS:-1000}"
-ONLY="${BENCH_ONLY:-import,search,http,browser}"
+ONLY="${BENCH_ONLY:-import,search,http,browser,checkin}"
 BENCH_USER=bench
 BENCH_PASSWORD='Bench-phongdich-2021'
 

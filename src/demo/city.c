@@ -1,8 +1,8 @@
 /* The demo city for the activity part: its communes and areas as loaded, local days, the residents
- * as the activity needs them, and the venues of Thành phố Bắc Kạn — the kinds of places a provincial
- * city has (markets, the bus station, schools, the provincial hospital, offices, workshops, shops,
- * restaurants, hotels and guesthouses), each with a QR poster code. See docs/demo-data.md for which
- * names are real and what is assumed. */
+ * as the activity needs them, and the venues of Thành phố Bắc Kạn — the kinds of places a
+ * provincial city has (markets, the bus station, schools, the provincial hospital, offices,
+ * workshops, shops, restaurants, hotels and guesthouses), each with a QR poster code. See
+ * docs/demo-data.md for which names are real and what is assumed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +40,16 @@ void demo_day_iso(int64_t day, char out[12])
 {
     int y, m, d;
     civil(day, &y, &m, &d);
-    snprintf(out, 12, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
+    snprintf(out, 12, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
 }
 
 void demo_day_vn(int64_t day, char out[12])
 {
     int y, m, d;
     civil(day, &y, &m, &d);
-    snprintf(out, 12, "%02u/%02u/%04u", (unsigned)d % 100u, (unsigned)m % 100u, (unsigned)y % 10000u);
+    snprintf(out, 12, "%02u/%02u/%04u", (unsigned)d % 100u, (unsigned)m % 100u,
+             (unsigned)y % 10000u);
 }
 
 int64_t demo_day_start(int64_t day)
@@ -280,8 +282,8 @@ static void public_code(demo_world *w, char out[13])
     out[12] = '\0';
 }
 
-static void venue_address(const demo_world *w, const venue_spec *s, const demo_venue *v,
-                          char *out, size_t cap)
+static void venue_address(const demo_world *w, const venue_spec *s, const demo_venue *v, char *out,
+                          size_t cap)
 {
     const demo_commune_info *c = &w->communes[v->commune];
     snprintf(out, cap, "%s%s%s, %s", s->street, s->street[0] ? ", " : "",

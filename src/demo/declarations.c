@@ -22,9 +22,9 @@ typedef struct place_target {
 
 /* Where residents say they went (units of the GSO list). */
 static const place_target targets[] = {
-    {"01", "Thăm người thân"},      {"01", "Bệnh viện Bạch Mai"},    {"19", "Chợ Thái"},
-    {"19", "Công tác"},             {"20", "Thăm người thân"},       {"04", "Thăm người thân"},
-    {"058", "Chợ Bắc Kạn"},         {"01837", "Sân vận động tỉnh"},  {"01852", "Thăm người thân"},
+    {"01", "Thăm người thân"}, {"01", "Bệnh viện Bạch Mai"},   {"19", "Chợ Thái"},
+    {"19", "Công tác"},        {"20", "Thăm người thân"},      {"04", "Thăm người thân"},
+    {"058", "Chợ Bắc Kạn"},    {"01837", "Sân vận động tỉnh"}, {"01852", "Thăm người thân"},
     {"06", "Hồ Ba Bể"},
 };
 #define TARGETS ((int)(sizeof targets / sizeof targets[0]))
@@ -67,8 +67,7 @@ static const char *const actions[] = {"called", "sent_for_testing", "told_to_iso
 static const int action_weights[] = {40, 25, 20, 10, 5};
 static const char *const action_notes[] = {
     "Đã gọi điện hỏi thăm, hướng dẫn theo dõi sức khỏe tại nhà",
-    "Hẹn xét nghiệm nhanh tại trạm y tế",
-    "Yêu cầu tự cách ly tại nhà, theo dõi 7 ngày",
+    "Hẹn xét nghiệm nhanh tại trạm y tế", "Yêu cầu tự cách ly tại nhà, theo dõi 7 ngày",
     "Gọi 2 lần không nghe máy; giao tổ COVID cộng đồng đến nhà",
     "Tổ COVID cộng đồng đã đến nhà, hướng dẫn khai báo lại"};
 
@@ -182,7 +181,8 @@ static void draw_person(gen *g, uint32_t index)
     int64_t day = w->today - demo_rng_below(&w->rng, DEMO_DAYS);
     if (res->outbreak_home && demo_rng_chance(&w->rng, 0.7))
         day = w->outbreak_from + demo_rng_below(&w->rng, (int)(w->today - w->outbreak_from + 1));
-    bool sick = demo_rng_chance(&w->rng, res->outbreak_home && day >= w->outbreak_from ? 0.06 : 0.006);
+    bool sick =
+        demo_rng_chance(&w->rng, res->outbreak_home && day >= w->outbreak_from ? 0.06 : 0.006);
     full_declaration(g, res, index, day, sick);
     int symptoms = sick ? g->d[g->n - 1].symptoms : 0;
     if (!demo_rng_chance(&w->rng, res->outbreak_home ? 0.7 : 0.3))
@@ -308,7 +308,8 @@ static alert *new_alert(gen *g, const decl *d, int64_t declaration_id, const cha
     pd_buf_init(&a->detail);
     pd_buf_puts(&a->detail, line->data);
     cut_utf8(&a->detail, DETAIL_MAX - 1);
-    /* Worked by the health station within a day or so, for most alerts older than a day and a half. */
+    /* Worked by the health station within a day or so, for most alerts older than a day and a half.
+     */
     if (w->now - d->at >= 36 * 3600 && demo_rng_chance(&w->rng, 0.7)) {
         a->acted_at = d->at + demo_rng_range(&w->rng, 3600, 30 * 3600);
         a->action = demo_rng_weighted(&w->rng, action_weights, 5);
@@ -359,7 +360,8 @@ static void places_json(const gen *g, const decl *d, pd_buf *out)
         demo_day_iso(p->day, day);
         bool o = p->target == TARGET_OUTBREAK;
         pd_buf_printf(out, "%s{\"unit_code\":\"%s\",\"place\":\"%s\",\"date\":\"%s\"}",
-                      i ? "," : "", o ? oc->area_code[w->outbreak_area] : targets[p->target].unit_code,
+                      i ? "," : "",
+                      o ? oc->area_code[w->outbreak_area] : targets[p->target].unit_code,
                       o ? "Thăm người thân" : targets[p->target].place, day);
     }
     pd_buf_puts(out, "]");
@@ -372,8 +374,7 @@ static int64_t staff_account(const gen *g, const decl *d)
     return own ? w->user_todoi : w->user_huyen;
 }
 
-static int insert_declaration(gen *g, sqlite3_stmt *st, const decl *d, pd_buf *places,
-                              int64_t *id)
+static int insert_declaration(gen *g, sqlite3_stmt *st, const decl *d, pd_buf *places, int64_t *id)
 {
     demo_world *w = g->w;
     places_json(g, d, places);

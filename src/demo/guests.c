@@ -40,8 +40,8 @@ int demo_outbreak_write(demo_world *w)
     pd_demo_activity *o = w->out;
     o->outbreak_areas = 1;
     pd_strlcpy(o->outbreak_unit, c->area_code[w->outbreak_area], sizeof o->outbreak_unit);
-    snprintf(o->outbreak_name, sizeof o->outbreak_name, "%.30s, %.120s", c->area_name[w->outbreak_area],
-             c->name);
+    snprintf(o->outbreak_name, sizeof o->outbreak_name, "%.30s, %.120s",
+             c->area_name[w->outbreak_area], c->name);
     pd_strlcpy(o->outbreak_from, from, sizeof o->outbreak_from);
     return PD_OK;
 }
@@ -58,23 +58,69 @@ typedef struct nationality {
 } nationality;
 
 static const nationality nationalities[] = {
-    {"CN", "E", 8, {"Wang", "Li", "Zhang", "Liu"}, {"Wei", "Jun", "Hao"}, {"Fang", "Mei", "Xiu"}, true},
-    {"KR", "M", 8, {"Kim", "Lee", "Park", "Choi"}, {"Min-jun", "Ji-ho", "Seo-jun"},
-     {"Seo-yeon", "Ji-woo", "Ha-eun"}, true},
-    {"JP", "TR", 7, {"Sato", "Suzuki", "Takahashi", "Tanaka"}, {"Hiroshi", "Takeshi", "Kenji"},
-     {"Yuko", "Akiko", "Naomi"}, true},
-    {"US", "", 9, {"Smith", "Johnson", "Miller", "Davis"}, {"John", "Michael", "David"},
-     {"Mary", "Jennifer", "Linda"}, false},
-    {"FR", "", 9, {"Martin", "Bernard", "Dubois", "Moreau"}, {"Pierre", "Jean", "Louis"},
-     {"Marie", "Camille", "Julie"}, false},
-    {"LA", "P", 7, {"Phommachanh", "Sysavath", "Keomany", "Vongsa"}, {"Somchai", "Bounmy", "Khamla"},
-     {"Noy", "Souksavanh", "Phonsavanh"}, false},
-    {"TH", "AA", 7, {"Saetang", "Wongsuwan", "Srisuk", "Chaiyaporn"}, {"Somchai", "Anan", "Niran"},
-     {"Malee", "Siriporn", "Kanya"}, false},
-    {"AU", "PA", 7, {"Brown", "Wilson", "Taylor", "Anderson"}, {"James", "Thomas", "William"},
-     {"Emily", "Olivia", "Chloe"}, false},
-    {"DE", "C", 8, {"Müller", "Schmidt", "Schneider", "Fischer"}, {"Lukas", "Jonas", "Felix"},
-     {"Anna", "Lena", "Sophie"}, false},
+    {"CN",
+     "E",
+     8,
+     {"Wang", "Li", "Zhang", "Liu"},
+     {"Wei", "Jun", "Hao"},
+     {"Fang", "Mei", "Xiu"},
+     true},
+    {"KR",
+     "M",
+     8,
+     {"Kim", "Lee", "Park", "Choi"},
+     {"Min-jun", "Ji-ho", "Seo-jun"},
+     {"Seo-yeon", "Ji-woo", "Ha-eun"},
+     true},
+    {"JP",
+     "TR",
+     7,
+     {"Sato", "Suzuki", "Takahashi", "Tanaka"},
+     {"Hiroshi", "Takeshi", "Kenji"},
+     {"Yuko", "Akiko", "Naomi"},
+     true},
+    {"US",
+     "",
+     9,
+     {"Smith", "Johnson", "Miller", "Davis"},
+     {"John", "Michael", "David"},
+     {"Mary", "Jennifer", "Linda"},
+     false},
+    {"FR",
+     "",
+     9,
+     {"Martin", "Bernard", "Dubois", "Moreau"},
+     {"Pierre", "Jean", "Louis"},
+     {"Marie", "Camille", "Julie"},
+     false},
+    {"LA",
+     "P",
+     7,
+     {"Phommachanh", "Sysavath", "Keomany", "Vongsa"},
+     {"Somchai", "Bounmy", "Khamla"},
+     {"Noy", "Souksavanh", "Phonsavanh"},
+     false},
+    {"TH",
+     "AA",
+     7,
+     {"Saetang", "Wongsuwan", "Srisuk", "Chaiyaporn"},
+     {"Somchai", "Anan", "Niran"},
+     {"Malee", "Siriporn", "Kanya"},
+     false},
+    {"AU",
+     "PA",
+     7,
+     {"Brown", "Wilson", "Taylor", "Anderson"},
+     {"James", "Thomas", "William"},
+     {"Emily", "Olivia", "Chloe"},
+     false},
+    {"DE",
+     "C",
+     8,
+     {"Müller", "Schmidt", "Schneider", "Fischer"},
+     {"Lukas", "Jonas", "Felix"},
+     {"Anna", "Lena", "Sophie"},
+     false},
 };
 #define NATIONALITIES ((int)(sizeof nationalities / sizeof nationalities[0]))
 
@@ -97,16 +143,17 @@ static void make_guest(demo_world *w, int index, guest *g)
     uint32_t serial = (uint32_t)(demo_rng_below(&w->rng, 9000) + 1000) * 10000u + (uint32_t)index;
     int digits = n->digits;
     char num[16];
-    snprintf(num, sizeof num, "%0*u", digits, serial % (digits >= 9 ? 1000000000u
-                                                        : digits == 8 ? 100000000u
-                                                                      : 10000000u));
+    snprintf(num, sizeof num, "%0*u", digits,
+             serial % (digits >= 9   ? 1000000000u
+                       : digits == 8 ? 100000000u
+                                     : 10000000u));
     snprintf(g->passport, sizeof g->passport, "%s%s", n->prefix, num);
     snprintf(g->birth, sizeof g->birth, "%04d-%02d-%02d", demo_rng_range(&w->rng, 1960, 2001),
              demo_rng_range(&w->rng, 1, 12), demo_rng_range(&w->rng, 1, 28));
 }
 
-static int insert_guest_person(demo_world *w, pd_inserter *ins, const guest *g,
-                               const demo_venue *v, int64_t at, int64_t *id)
+static int insert_guest_person(demo_world *w, pd_inserter *ins, const guest *g, const demo_venue *v,
+                               int64_t at, int64_t *id)
 {
     const demo_commune_info *c = &w->communes[v->commune];
     pd_person p;
@@ -137,7 +184,8 @@ static int insert_stay(demo_world *w, sqlite3_stmt *st, const guest *g, const de
     char a[12], l[12], room[8];
     demo_day_iso(arrive, a);
     demo_day_iso(leave, l);
-    snprintf(room, sizeof room, "%d%02d", demo_rng_range(&w->rng, 1, 4), demo_rng_range(&w->rng, 1, 12));
+    snprintf(room, sizeof room, "%d%02d", demo_rng_range(&w->rng, 1, 4),
+             demo_rng_range(&w->rng, 1, 12));
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, v->id);
     sqlite3_bind_int64(st, 2, person);
@@ -160,7 +208,8 @@ static int write_guest(demo_world *w, pd_inserter *ins, sqlite3_stmt *st, int in
 {
     guest g;
     make_guest(w, index, &g);
-    int64_t arrive = w->today - demo_rng_below(&w->rng, demo_rng_chance(&w->rng, 0.5) ? 4 : DEMO_DAYS);
+    int64_t arrive =
+        w->today - demo_rng_below(&w->rng, demo_rng_chance(&w->rng, 0.5) ? 4 : DEMO_DAYS);
     int64_t at = demo_day_start(arrive) + demo_rng_range(&w->rng, 13 * 60, 21 * 60) * 60;
     if (at > w->now)
         at = w->now - 60 * demo_rng_range(&w->rng, 1, 120);

@@ -13,16 +13,16 @@
 
 typedef struct hours {
     const char *kind;
-    int open, close;     /* minutes after midnight */
-    int visit_lo, visit_hi; /* minutes */
+    int open, close;         /* minutes after midnight */
+    int visit_lo, visit_hi;  /* minutes */
     double saturday, sunday; /* busy-ness against a weekday */
 } hours;
 
 static const hours kinds[] = {
-    {"market", 330, 1080, 15, 90, 1.1, 1.2},     {"supermarket", 420, 1260, 10, 45, 1.2, 1.3},
-    {"bus_station", 300, 1080, 20, 90, 1.2, 1.3}, {"school", 390, 1020, 30, 480, 0.3, 0.05},
-    {"hospital", 360, 1140, 30, 240, 0.7, 0.5},  {"office", 450, 1020, 15, 240, 0.2, 0.05},
-    {"factory", 420, 1020, 240, 600, 0.6, 0.3},  {"restaurant", 600, 1320, 30, 90, 1.3, 1.4},
+    {"market", 330, 1080, 15, 90, 1.1, 1.2},         {"supermarket", 420, 1260, 10, 45, 1.2, 1.3},
+    {"bus_station", 300, 1080, 20, 90, 1.2, 1.3},    {"school", 390, 1020, 30, 480, 0.3, 0.05},
+    {"hospital", 360, 1140, 30, 240, 0.7, 0.5},      {"office", 450, 1020, 15, 240, 0.2, 0.05},
+    {"factory", 420, 1020, 240, 600, 0.6, 0.3},      {"restaurant", 600, 1320, 30, 90, 1.3, 1.4},
     {"accommodation", 720, 1380, 30, 120, 1.2, 1.2}, {"sports", 960, 1260, 60, 120, 1.4, 1.6},
     {"other", 420, 1200, 30, 120, 1.0, 1.0},
 };
@@ -103,8 +103,8 @@ static int by_in_at(const void *a, const void *b)
 }
 
 /* One venue's visits on one day, written in time order. */
-static int venue_day(demo_world *w, sqlite3_stmt *st, const demo_venue *v, int64_t day,
-                     visit **buf, size_t *cap)
+static int venue_day(demo_world *w, sqlite3_stmt *st, const demo_venue *v, int64_t day, visit **buf,
+                     size_t *cap)
 {
     const hours *h = hours_of(v->kind);
     int wd = demo_weekday(day);
@@ -140,10 +140,11 @@ static int venue_day(demo_world *w, sqlite3_stmt *st, const demo_venue *v, int64
 
 int demo_visits_write(demo_world *w)
 {
-    sqlite3_stmt *st = pd_db_prepare(w->db,
-                                     "INSERT INTO checkins(venue_id, person_id, in_at, out_at, flags)"
-                                     " VALUES (?,?,?,?,?)",
-                                     w->err);
+    sqlite3_stmt *st =
+        pd_db_prepare(w->db,
+                      "INSERT INTO checkins(venue_id, person_id, in_at, out_at, flags)"
+                      " VALUES (?,?,?,?,?)",
+                      w->err);
     if (!st)
         return PD_EDB;
     visit *buf = NULL;

@@ -118,9 +118,9 @@ static json_t *job_json(const ingest_job *j)
     bool finished = strcmp(j->state, "running") != 0;
     json_t *errors = json_array();
     for (int i = 0; finished && i < r->errors_kept; i++)
-        json_array_append_new(errors, json_pack("{s:I, s:s, s:s}", "line",
-                                                (json_int_t)r->errors[i].line, "field",
-                                                r->errors[i].field, "message", r->errors[i].message));
+        json_array_append_new(
+            errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->errors[i].line, "field",
+                              r->errors[i].field, "message", r->errors[i].message));
     return json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:s}", "id",
                      (json_int_t)j->id, "kind", pd_ingest_kind_name(j->kind), "state", j->state,
                      "phase", j->phase, "done", (json_int_t)j->done, "total", (json_int_t)j->total,
@@ -156,7 +156,8 @@ static ingest_job *job_new(pd_req *req, pd_ingest_kind kind)
 int pd_api_ingest_start(pd_req *req, pd_resp *resp)
 {
     if (!pd_actor_can(&req->actor, PD_PERM_INGEST))
-        return pd_resp_error(resp, 403, "denied", "", "Tài khoản không được nhận dữ liệu từ hệ thống khác");
+        return pd_resp_error(resp, 403, "denied", "",
+                             "Tài khoản không được nhận dữ liệu từ hệ thống khác");
     int kind = pd_ingest_kind_parse(pd_req_query(req, "kind"));
     if (kind < 0)
         return pd_resp_error(resp, 400, "invalid", "kind",
@@ -164,7 +165,8 @@ int pd_api_ingest_start(pd_req *req, pd_resp *resp)
     const char *format = pd_req_query(req, "format");
     if (format && *format && strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0 &&
         strcmp(format, "jsonl") != 0)
-        return pd_resp_error(resp, 400, "invalid", "format", "Định dạng phải là csv, xlsx hoặc jsonl");
+        return pd_resp_error(resp, 400, "invalid", "format",
+                             "Định dạng phải là csv, xlsx hoặc jsonl");
     if (!req->upload_path)
         return pd_resp_error(resp, 400, "invalid", "file", "Tệp rỗng: không có dữ liệu để nhận");
     ingest_job *j = job_new(req, (pd_ingest_kind)kind);
@@ -174,7 +176,8 @@ int pd_api_ingest_start(pd_req *req, pd_resp *resp)
     if (rename(req->upload_path, j->file) != 0 || !register_job(j)) {
         free(j->report);
         free(j);
-        return pd_resp_error(resp, 503, "busy", "", "Máy chủ đang bận nhận dữ liệu; hãy thử lại sau");
+        return pd_resp_error(resp, 503, "busy", "",
+                             "Máy chủ đang bận nhận dữ liệu; hãy thử lại sau");
     }
     pthread_t t;
     pthread_attr_t attr;
@@ -191,7 +194,8 @@ int pd_api_ingest_start(pd_req *req, pd_resp *resp)
 int pd_api_ingest_get(pd_req *req, pd_resp *resp)
 {
     if (!pd_actor_can(&req->actor, PD_PERM_INGEST))
-        return pd_resp_error(resp, 403, "denied", "", "Tài khoản không được nhận dữ liệu từ hệ thống khác");
+        return pd_resp_error(resp, 403, "denied", "",
+                             "Tài khoản không được nhận dữ liệu từ hệ thống khác");
     long long id = pd_req_param_id(req, 0);
     json_t *body = NULL;
     pthread_mutex_lock(&jobs_lock);

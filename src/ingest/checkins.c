@@ -1,5 +1,5 @@
 /* Ingest of check-ins: the columns, the validation of a row (external id, venue in scope, person,
- * times) and, for bulk loads, skipping an external id already seen (ck_write.c writes the rows). */
+ * times) and the person it names, found or to be created (ck_write.c writes the rows). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +15,50 @@ enum { F_EXT, F_VENUE, F_PERSON, F_IN, F_OUT, F_COUNT };
 static const char *const names[F_COUNT] = {"external_id", "venue", "person", "in_at", "out_at"};
 
 static const ingest_alias aliases[] = {
-    {"externalid", F_EXT},   {"mangoai", F_EXT},       {"mabanghi", F_EXT},
-    {"maluot", F_EXT},       {"maluotquet", F_EXT},    {"id", F_EXT},
-    {"uuid", F_EXT},         {"venue", F_VENUE},       {"venueid", F_VENUE},
-    {"venuecode", F_VENUE},  {"publiccode", F_VENUE},  {"diadiem", F_VENUE},
-    {"madiadiem", F_VENUE},  {"coso", F_VENUE},        {"macoso", F_VENUE},
-    {"person", F_PERSON},    {"nguoi", F_PERSON},      {"nguoidan", F_PERSON},
-    {"cccd", F_PERSON},      {"socccd", F_PERSON},     {"cmnd", F_PERSON},
-    {"cccdcmnd", F_PERSON},  {"socccdcmnd", F_PERSON}, {"sogiayto", F_PERSON},
-    {"idnumber", F_PERSON},  {"phone", F_PERSON},      {"sodienthoai", F_PERSON},
-    {"sdt", F_PERSON},       {"hochieu", F_PERSON},    {"passport", F_PERSON},
-    {"inat", F_IN},          {"checkin", F_IN},        {"checkinat", F_IN},
-    {"timein", F_IN},        {"giovao", F_IN},         {"thoigianvao", F_IN},
-    {"vao", F_IN},           {"outat", F_OUT},         {"checkout", F_OUT},
-    {"checkoutat", F_OUT},   {"timeout", F_OUT},       {"giora", F_OUT},
-    {"thoigianra", F_OUT},   {"ra", F_OUT},
+    {"externalid", F_EXT},
+    {"mangoai", F_EXT},
+    {"mabanghi", F_EXT},
+    {"maluot", F_EXT},
+    {"maluotquet", F_EXT},
+    {"id", F_EXT},
+    {"uuid", F_EXT},
+    {"venue", F_VENUE},
+    {"venueid", F_VENUE},
+    {"venuecode", F_VENUE},
+    {"publiccode", F_VENUE},
+    {"diadiem", F_VENUE},
+    {"madiadiem", F_VENUE},
+    {"coso", F_VENUE},
+    {"macoso", F_VENUE},
+    {"person", F_PERSON},
+    {"nguoi", F_PERSON},
+    {"nguoidan", F_PERSON},
+    {"cccd", F_PERSON},
+    {"socccd", F_PERSON},
+    {"cmnd", F_PERSON},
+    {"cccdcmnd", F_PERSON},
+    {"socccdcmnd", F_PERSON},
+    {"sogiayto", F_PERSON},
+    {"idnumber", F_PERSON},
+    {"phone", F_PERSON},
+    {"sodienthoai", F_PERSON},
+    {"sdt", F_PERSON},
+    {"hochieu", F_PERSON},
+    {"passport", F_PERSON},
+    {"inat", F_IN},
+    {"checkin", F_IN},
+    {"checkinat", F_IN},
+    {"timein", F_IN},
+    {"giovao", F_IN},
+    {"thoigianvao", F_IN},
+    {"vao", F_IN},
+    {"outat", F_OUT},
+    {"checkout", F_OUT},
+    {"checkoutat", F_OUT},
+    {"timeout", F_OUT},
+    {"giora", F_OUT},
+    {"thoigianra", F_OUT},
+    {"ra", F_OUT},
 };
 
 const ingest_fields ingest_checkin_fields = {
@@ -210,7 +239,8 @@ static const ingest_venue *parse_venue(ingest_ctx *c, const char *v, int64_t lin
 }
 
 /* How the row names its visitor: a number of the right form. */
-static person_key_kind parse_person(ingest_ctx *c, const char *v, int64_t line, char *key, size_t cap)
+static person_key_kind parse_person(ingest_ctx *c, const char *v, int64_t line, char *key,
+                                    size_t cap)
 {
     person_key_kind kind = ingest_person_key(v, key, cap);
     if (kind == PK_NONE)
@@ -307,11 +337,6 @@ bool ck_parse_row(ingest_ctx *c, const char **vals, int64_t line, ck_batch *b, c
     if (venue)
         r->venue_id = venue->id;
     if (c->rep->error_count != before) {
-        b->ext_used = arena;
-        return false;
-    }
-    if (c->dedupe && !ik_put(&c->seen, b->ext + r->ext_off, r->ext_len, 1, NULL)) {
-        c->skipped_read++; /* already stored, or earlier in this file */
         b->ext_used = arena;
         return false;
     }

@@ -50,21 +50,22 @@ static void print_json(const pd_ingest_report *r, pd_ingest_kind kind, int rc, c
 {
     json_t *errors = json_array();
     for (int i = 0; i < r->errors_kept; i++)
-        json_array_append_new(errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->errors[i].line,
-                                                "field", r->errors[i].field, "message",
-                                                r->errors[i].message));
-    json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:o}", "kind",
-                          pd_ingest_kind_name(kind), "format", r->format, "rows_total",
-                          (json_int_t)r->rows_total, "rows_inserted", (json_int_t)r->rows_inserted,
-                          "rows_skipped", (json_int_t)r->rows_skipped, "people_created",
-                          (json_int_t)r->people_created, "error_count",
-                          (json_int_t)r->error_count, "bulk", r->bulk, "seconds", r->seconds,
-                          "rows_per_second",
-                          r->seconds > 0 ? (double)r->rows_total / r->seconds : 0.0, "errors",
-                          errors);
+        json_array_append_new(
+            errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)r->errors[i].line, "field",
+                              r->errors[i].field, "message", r->errors[i].message));
+    json_t *o = json_pack(
+        "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:b, s:f, s:f, s:o}", "kind",
+        pd_ingest_kind_name(kind), "format", r->format, "rows_total", (json_int_t)r->rows_total,
+        "rows_inserted", (json_int_t)r->rows_inserted, "rows_skipped", (json_int_t)r->rows_skipped,
+        "people_created", (json_int_t)r->people_created, "error_count", (json_int_t)r->error_count,
+        "bulk", r->bulk, "seconds", r->seconds, "rows_per_second",
+        r->seconds > 0 ? (double)r->rows_total / r->seconds : 0.0, "errors", errors);
+    json_object_set_new(o, "read_seconds", json_real(r->read_seconds));
+    json_object_set_new(o, "index_seconds", json_real(r->index_seconds));
+    json_object_set_new(o, "commit_seconds", json_real(r->commit_seconds));
     if (rc != PD_OK)
         json_object_set_new(o, "message", json_string(err->message));
-    char *s = json_dumps(o, 0);
+    char *s = json_dumps(o, JSON_REAL_PRECISION(4));
     puts(s ? s : "{}");
     free(s);
     json_decref(o);
@@ -107,10 +108,8 @@ static int run(sqlite3 *db, const pd_args *a, pd_ingest_kind kind, const char *f
 {
     pd_actor actor = pd_actor_cli();
     progress bar = {.tty = isatty(STDERR_FILENO) == 1};
-    pd_ingest_options opt = {.kind = kind,
-                             .format = pd_arg(a, "format"),
-                             .progress = on_progress,
-                             .progress_ctx = &bar};
+    pd_ingest_options opt = {
+        .kind = kind, .format = pd_arg(a, "format"), .progress = on_progress, .progress_ctx = &bar};
     pd_ingest_report *r = calloc(1, sizeof *r);
     if (!r) {
         fprintf(stderr, "Hết bộ nhớ\n");

@@ -14,42 +14,59 @@
 #include "store/db.h"
 
 enum {
-    D_EXT, D_AT, D_KIND, D_NAME, D_BIRTH, D_SEX, D_IDNUM, D_PHONE, D_NAT, D_UNIT, D_AREA, D_ADDR,
-    D_TRAVEL, D_PLACES, D_SYM, D_EXP, D_DOSES, D_NOTE, D_COUNT
+    D_EXT,
+    D_AT,
+    D_KIND,
+    D_NAME,
+    D_BIRTH,
+    D_SEX,
+    D_IDNUM,
+    D_PHONE,
+    D_NAT,
+    D_UNIT,
+    D_AREA,
+    D_ADDR,
+    D_TRAVEL,
+    D_PLACES,
+    D_SYM,
+    D_EXP,
+    D_DOSES,
+    D_NOTE,
+    D_COUNT
 };
 
 static const char *const names[D_COUNT] = {
-    "external_id", "declared_at", "kind",  "full_name", "birth_date",  "sex",
-    "id_number",   "phone",       "nationality", "unit_code", "area_code", "address",
+    "external_id", "declared_at", "kind",        "full_name", "birth_date",    "sex",
+    "id_number",   "phone",       "nationality", "unit_code", "area_code",     "address",
     "travel",      "places",      "symptoms",    "exposures", "vaccine_doses", "note"};
 
 static const ingest_alias aliases[] = {
-    {"externalid", D_EXT},     {"mangoai", D_EXT},          {"makhaibao", D_EXT},
-    {"id", D_EXT},             {"uuid", D_EXT},             {"declaredat", D_AT},
-    {"thoigiankhai", D_AT},    {"thoidiemkhai", D_AT},      {"ngaykhai", D_AT},
-    {"thoigian", D_AT},        {"kind", D_KIND},            {"loai", D_KIND},
-    {"loaikhaibao", D_KIND},   {"fullname", D_NAME},        {"hovaten", D_NAME},
-    {"hoten", D_NAME},         {"name", D_NAME},            {"birthdate", D_BIRTH},
-    {"ngaysinh", D_BIRTH},     {"namsinh", D_BIRTH},        {"dob", D_BIRTH},
-    {"sex", D_SEX},            {"gioitinh", D_SEX},         {"gender", D_SEX},
-    {"idnumber", D_IDNUM},     {"sogiayto", D_IDNUM},       {"cccd", D_IDNUM},
-    {"socccd", D_IDNUM},       {"cmnd", D_IDNUM},           {"cccdcmnd", D_IDNUM},
-    {"socccdcmnd", D_IDNUM},   {"hochieu", D_IDNUM},        {"passport", D_IDNUM},
-    {"phone", D_PHONE},        {"sodienthoai", D_PHONE},    {"sdt", D_PHONE},
-    {"dienthoai", D_PHONE},    {"nationality", D_NAT},      {"quoctich", D_NAT},
-    {"unitcode", D_UNIT},      {"maxa", D_UNIT},            {"communecode", D_UNIT},
-    {"areacode", D_AREA},      {"mathon", D_AREA},          {"address", D_ADDR},
-    {"diachi", D_ADDR},        {"travel", D_TRAVEL},        {"phuongtien", D_TRAVEL},
-    {"places", D_PLACES},      {"noidaden", D_PLACES},      {"cacnoidaden", D_PLACES},
-    {"symptoms", D_SYM},       {"trieuchung", D_SYM},       {"exposures", D_EXP},
-    {"tiepxuc", D_EXP},        {"yeutodichte", D_EXP},      {"vaccinedoses", D_DOSES},
-    {"somuitiem", D_DOSES},    {"muitiem", D_DOSES},        {"note", D_NOTE},
+    {"externalid", D_EXT},   {"mangoai", D_EXT},       {"makhaibao", D_EXT},
+    {"id", D_EXT},           {"uuid", D_EXT},          {"declaredat", D_AT},
+    {"thoigiankhai", D_AT},  {"thoidiemkhai", D_AT},   {"ngaykhai", D_AT},
+    {"thoigian", D_AT},      {"kind", D_KIND},         {"loai", D_KIND},
+    {"loaikhaibao", D_KIND}, {"fullname", D_NAME},     {"hovaten", D_NAME},
+    {"hoten", D_NAME},       {"name", D_NAME},         {"birthdate", D_BIRTH},
+    {"ngaysinh", D_BIRTH},   {"namsinh", D_BIRTH},     {"dob", D_BIRTH},
+    {"sex", D_SEX},          {"gioitinh", D_SEX},      {"gender", D_SEX},
+    {"idnumber", D_IDNUM},   {"sogiayto", D_IDNUM},    {"cccd", D_IDNUM},
+    {"socccd", D_IDNUM},     {"cmnd", D_IDNUM},        {"cccdcmnd", D_IDNUM},
+    {"socccdcmnd", D_IDNUM}, {"hochieu", D_IDNUM},     {"passport", D_IDNUM},
+    {"phone", D_PHONE},      {"sodienthoai", D_PHONE}, {"sdt", D_PHONE},
+    {"dienthoai", D_PHONE},  {"nationality", D_NAT},   {"quoctich", D_NAT},
+    {"unitcode", D_UNIT},    {"maxa", D_UNIT},         {"communecode", D_UNIT},
+    {"areacode", D_AREA},    {"mathon", D_AREA},       {"address", D_ADDR},
+    {"diachi", D_ADDR},      {"travel", D_TRAVEL},     {"phuongtien", D_TRAVEL},
+    {"places", D_PLACES},    {"noidaden", D_PLACES},   {"cacnoidaden", D_PLACES},
+    {"symptoms", D_SYM},     {"trieuchung", D_SYM},    {"exposures", D_EXP},
+    {"tiepxuc", D_EXP},      {"yeutodichte", D_EXP},   {"vaccinedoses", D_DOSES},
+    {"somuitiem", D_DOSES},  {"muitiem", D_DOSES},     {"note", D_NOTE},
     {"ghichu", D_NOTE},
 };
 
-const ingest_fields ingest_declaration_fields = {
-    D_COUNT, names, aliases, (int)(sizeof aliases / sizeof aliases[0]),
-    (1u << D_EXT) | (1u << D_AT)};
+const ingest_fields ingest_declaration_fields = {D_COUNT, names, aliases,
+                                                 (int)(sizeof aliases / sizeof aliases[0]),
+                                                 (1u << D_EXT) | (1u << D_AT)};
 
 #define EARLIEST 1577811600 /* 2020-01-01 00:00 UTC+7 */
 #define SKEW 600
@@ -89,11 +106,11 @@ static bool parse_bits(ingest_ctx *c, const char *v, int64_t line, const char *f
             continue;
         int bit = bit_of(w, names_, labels, n);
         if (!bit) {
-            ingest_row_error(c, line, field, "Không hiểu \"%.60s\"; các giá trị nhận được: %s",
-                             w, strcmp(field, "symptoms") == 0
-                                    ? "fever, cough, breath, sore_throat, taste_smell, nausea, "
-                                      "diarrhoea"
-                                    : "contact, outbreak_area, animal_market");
+            ingest_row_error(c, line, field, "Không hiểu \"%.60s\"; các giá trị nhận được: %s", w,
+                             strcmp(field, "symptoms") == 0
+                                 ? "fever, cough, breath, sore_throat, taste_smell, nausea, "
+                                   "diarrhoea"
+                                 : "contact, outbreak_area, animal_market");
             return false;
         }
         *out |= bit;
@@ -175,9 +192,9 @@ static bool parse_kind(ingest_ctx *c, const char *v, int64_t line, pd_declaratio
 static void parse_at(ingest_ctx *c, const char *v, int64_t line, pd_declaration_in *in)
 {
     if (!pd_ingest_parse_time(v, &in->declared_at))
-        ingest_row_error(c, line, "declared_at",
-                         "Thời điểm khai báo không hợp lệ: \"%.40s\" (dạng 2021-11-15T08:30:00+07:00)",
-                         v);
+        ingest_row_error(
+            c, line, "declared_at",
+            "Thời điểm khai báo không hợp lệ: \"%.40s\" (dạng 2021-11-15T08:30:00+07:00)", v);
     else if (in->declared_at < EARLIEST || in->declared_at > c->now + SKEW)
         ingest_row_error(c, line, "declared_at", "Thời điểm khai báo %s",
                          in->declared_at < EARLIEST ? "trước năm 2020" : "ở tương lai");
@@ -209,7 +226,8 @@ static void daily_person(ingest_ctx *c, const char **vals, int64_t line, pd_decl
         if (st) {
             sqlite3_bind_int64(st, 1, id);
             ok = sqlite3_step(st) == SQLITE_ROW &&
-                 pd_scope_covers(c->actor, pd_col_text(st, 0), pd_col_text(st, 1), pd_col_text(st, 2));
+                 pd_scope_covers(c->actor, pd_col_text(st, 0), pd_col_text(st, 1),
+                                 pd_col_text(st, 2));
             pd_db_release(st);
         }
         id = ok ? id : 0;
@@ -236,8 +254,8 @@ static void fill(ingest_ctx *c, const char **vals, int64_t line, pd_declaration_
     pd_strlcpy(in->external_id, vals[D_EXT], sizeof in->external_id);
     parse_at(c, vals[D_AT], line, in);
     parse_kind(c, vals[D_KIND], line, in);
-    parse_bits(c, vals[D_SYM], line, "symptoms", pd_symptom_names, pd_symptom_labels,
-               PD_SYM_COUNT, &in->symptoms);
+    parse_bits(c, vals[D_SYM], line, "symptoms", pd_symptom_names, pd_symptom_labels, PD_SYM_COUNT,
+               &in->symptoms);
     parse_bits(c, vals[D_EXP], line, "exposures", pd_exposure_names, pd_exposure_labels,
                PD_EXP_COUNT, &in->exposures);
     pd_strlcpy(in->note, vals[D_NOTE], sizeof in->note);
@@ -262,7 +280,8 @@ static void check(ingest_ctx *c, int64_t line, pd_declaration_in *in)
     }
     const pd_person *p = &in->person;
     if (!in->daily && !pd_scope_covers(c->actor, p->province_code, p->district_code, p->unit_code))
-        ingest_row_error(c, line, "unit_code", "Nơi cư trú %s nằm ngoài phạm vi quản lý", p->unit_code);
+        ingest_row_error(c, line, "unit_code", "Nơi cư trú %s nằm ngoài phạm vi quản lý",
+                         p->unit_code);
 }
 
 static int record(ingest_ctx *c, int64_t line, pd_declaration_in *in, pd_err *err)

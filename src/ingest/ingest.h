@@ -31,16 +31,18 @@ typedef struct pd_ingest_error {
 
 #define PD_INGEST_MAX_REPORTED_ERRORS 1000
 typedef struct pd_ingest_report {
-    int64_t rows_total;    /* data rows read */
-    int64_t rows_inserted; /* new rows written (0 unless the file was accepted) */
-    int64_t rows_skipped;  /* rows whose external id was already ingested */
+    int64_t rows_total;     /* data rows read */
+    int64_t rows_inserted;  /* new rows written (0 unless the file was accepted) */
+    int64_t rows_skipped;   /* rows whose external id was already ingested */
     int64_t people_created; /* check-ins: visitors nobody in the registry had the number of */
-    int64_t error_count;   /* all rejected fields, even beyond those kept */
+    int64_t error_count;    /* all rejected fields, even beyond those kept */
     int errors_kept;
     pd_ingest_error errors[PD_INGEST_MAX_REPORTED_ERRORS];
     char format[8]; /* "csv", "xlsx" or "jsonl" */
-    bool bulk;      /* large load: secondary indexes rebuilt once at the end */
-    double seconds; /* wall time */
+    bool bulk;      /* large load: the indexes were rebuilt once at the end */
+    double seconds; /* wall time, and its parts: */
+    double read_seconds, index_seconds,
+        commit_seconds; /* rows read and written; index builds; COMMIT */
 } pd_ingest_report;
 
 /* Progress: rows read so far and an estimate of the total, in phase "read" about every 1%, then

@@ -1,6 +1,6 @@
-/* Internals of the bulk ingest shared by the files of src/ingest/: the row sources (CSV/XLSX through
- * src/tabular, JSON Lines), the in-memory lookups of venues and people, the check-in rows handed from
- * the parsing thread to the writer, and the ingest context. Not a public API. */
+/* Internals of the bulk ingest shared by the files of src/ingest/: the row sources (CSV/XLSX
+ * through src/tabular, JSON Lines), the in-memory lookups of venues and people, the check-in rows
+ * handed from the parsing thread to the writer, and the ingest context. Not a public API. */
 #ifndef PD_INGEST_INTERNAL_H
 #define PD_INGEST_INTERNAL_H
 
@@ -44,12 +44,12 @@ typedef struct ingest_source ingest_source;
  * "csv", "xlsx", "jsonl" or NULL to detect ('{' first: JSON Lines). */
 int ingest_source_open(const char *path, const char *format, const ingest_fields *f,
                        ingest_source **out, pd_err *err);
-/* Next data row: 1 with vals[field] (never NULL; "" when absent) valid until the next call, 0 at the
- * end, -1 when the file cannot be read further (err filled, err->field "line N" when known). A row
- * that is itself malformed (JSON Lines) comes back as 1 with *problem set (and *problem_field):
+/* Next data row: 1 with vals[field] (never NULL; "" when absent) valid until the next call, 0 at
+ * the end, -1 when the file cannot be read further (err filled, err->field "line N" when known). A
+ * row that is itself malformed (JSON Lines) comes back as 1 with *problem set (and *problem_field):
  * the caller rejects that line and goes on. */
-int ingest_source_next(ingest_source *s, const char **vals, int64_t *line, const char **problem_field,
-                       const char **problem, pd_err *err);
+int ingest_source_next(ingest_source *s, const char **vals, int64_t *line,
+                       const char **problem_field, const char **problem, pd_err *err);
 double ingest_source_progress(const ingest_source *s);
 const char *ingest_source_format(const ingest_source *s);
 void ingest_source_close(ingest_source *s);
@@ -70,6 +70,8 @@ typedef struct ik_map {
 
 void ik_init(ik_map *m);
 void ik_free(ik_map *m);
+/* Makes room for n keys at once (no rehashing while they are added). */
+void ik_reserve(ik_map *m, size_t n);
 /* Sets key -> value if absent (true); else leaves it and stores the present value in *old. */
 bool ik_put(ik_map *m, const char *key, size_t len, int64_t value, int64_t *old);
 void ik_set(ik_map *m, const char *key, size_t len, int64_t value);
@@ -130,9 +132,9 @@ typedef struct ck_row {
 
 /* A person to create before the batch's rows are written. */
 typedef struct ck_new_person {
-    int64_t number;          /* its place in the load: person_id = -number */
+    int64_t number;            /* its place in the load: person_id = -number */
     const ingest_venue *venue; /* where they were first seen: their commune */
-    uint32_t key_off;        /* the id number or phone, in the arena */
+    uint32_t key_off;          /* the id number or phone, in the arena */
     uint8_t key_len, phone;
 } ck_new_person;
 
@@ -161,17 +163,15 @@ typedef struct ingest_ctx {
     bool writing; /* no row rejected so far */
     ingest_venues venues;
     ingest_people people;
-    /* Bulk check-in loads, whose indexes are rebuilt at the end: every external id already stored
-     * or read so far, so that the reading thread skips a re-sent row itself. */
-    bool dedupe;
-    ik_map seen;
-    int64_t skipped_read; /* rows skipped that way */
     /* Numbers nobody in the registry has, met so far: "i<id>" / "p<phone>" -> -person_id. */
     ik_map unknown;
     int64_t nunknown;
     int64_t last_report_rows;
     double last_report_frac;
 } ingest_ctx;
+
+/* Seconds on a monotonic clock, for the report's timings. */
+double ingest_clock(void);
 
 void ingest_row_error(ingest_ctx *c, int64_t line, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

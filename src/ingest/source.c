@@ -236,8 +236,7 @@ static int next_json_row(ingest_source *s, int64_t *line, pd_err *err)
         ssize_t n = getline(&s->line, &s->line_cap, s->file);
         if (n < 0) {
             if (errno && !feof(s->file))
-                return pd_fail(err, PD_EIO, "file", "Không đọc được tệp: %s", strerror(errno)),
-                       -1;
+                return pd_fail(err, PD_EIO, "file", "Không đọc được tệp: %s", strerror(errno)), -1;
             return 0;
         }
         s->line_no++;
@@ -250,8 +249,9 @@ static int next_json_row(ingest_source *s, int64_t *line, pd_err *err)
         json_error_t jerr;
         json_t *o = json_loadb(s->line, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
         if (!o || !json_is_object(o)) {
-            set_problem(s, "", o ? "Dòng không phải một đối tượng JSON {...}%s"
-                                 : "Dòng không phải JSON hợp lệ: %s",
+            set_problem(s, "",
+                        o ? "Dòng không phải một đối tượng JSON {...}%s"
+                          : "Dòng không phải JSON hợp lệ: %s",
                         o ? "" : jerr.text);
             json_decref(o);
             return 1;
@@ -292,8 +292,8 @@ int ingest_source_open(const char *path, const char *format, const ingest_fields
         return pd_fail(err, PD_ELIMIT, "", "Hết bộ nhớ");
     s->f = f;
     const char *fmt = detect(path, format);
-    int rc = fmt && strcmp(fmt, "jsonl") == 0 ? open_jsonl(s, path, err)
-                                               : open_table(s, path, fmt, err);
+    int rc =
+        fmt && strcmp(fmt, "jsonl") == 0 ? open_jsonl(s, path, err) : open_table(s, path, fmt, err);
     if (rc != PD_OK) {
         ingest_source_close(s);
         return rc;
@@ -302,8 +302,8 @@ int ingest_source_open(const char *path, const char *format, const ingest_fields
     return PD_OK;
 }
 
-int ingest_source_next(ingest_source *s, const char **vals, int64_t *line, const char **problem_field,
-                       const char **problem, pd_err *err)
+int ingest_source_next(ingest_source *s, const char **vals, int64_t *line,
+                       const char **problem_field, const char **problem, pd_err *err)
 {
     s->problem[0] = s->problem_field[0] = '\0';
     int r = s->table ? next_table_row(s, line, err) : next_json_row(s, line, err);

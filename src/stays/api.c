@@ -24,7 +24,8 @@ static json_t *stay_json(sqlite3 *db, const pd_stay *s)
         "arrive_date", s->arrive_date, "room", s->room, "unit_code", s->unit_code, "created_at",
         pd_json_time(s->created_at));
     json_object_set_new(j, "unit_name", json_string(unit_name));
-    json_object_set_new(j, "leave_date", s->leave_date[0] ? json_string(s->leave_date) : json_null());
+    json_object_set_new(j, "leave_date",
+                        s->leave_date[0] ? json_string(s->leave_date) : json_null());
     return j;
 }
 
@@ -188,9 +189,9 @@ int pd_api_stay_leave(pd_req *req, pd_resp *resp)
 
 static int add_venue(const pd_stay_venue *v, void *ctx)
 {
-    json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)v->id, "name",
-                                         v->name, "address", v->address, "unit_code",
-                                         v->unit_code));
+    json_array_append_new(ctx,
+                          json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)v->id, "name",
+                                    v->name, "address", v->address, "unit_code", v->unit_code));
     return 0;
 }
 

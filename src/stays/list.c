@@ -20,12 +20,18 @@ void pd_stay_from_row(sqlite3_stmt *st, pd_stay *s)
     struct {
         char *out;
         size_t cap;
-    } t[] = {{s->full_name, sizeof s->full_name},         {s->birth_date, sizeof s->birth_date},
-             {s->sex, sizeof s->sex},                     {s->passport, sizeof s->passport},
-             {s->nationality, sizeof s->nationality},     {s->arrive_date, sizeof s->arrive_date},
-             {s->leave_date, sizeof s->leave_date},       {s->room, sizeof s->room},
-             {s->venue_name, sizeof s->venue_name},       {s->venue_address, sizeof s->venue_address},
-             {s->unit_code, sizeof s->unit_code},         {s->district_code, sizeof s->district_code},
+    } t[] = {{s->full_name, sizeof s->full_name},
+             {s->birth_date, sizeof s->birth_date},
+             {s->sex, sizeof s->sex},
+             {s->passport, sizeof s->passport},
+             {s->nationality, sizeof s->nationality},
+             {s->arrive_date, sizeof s->arrive_date},
+             {s->leave_date, sizeof s->leave_date},
+             {s->room, sizeof s->room},
+             {s->venue_name, sizeof s->venue_name},
+             {s->venue_address, sizeof s->venue_address},
+             {s->unit_code, sizeof s->unit_code},
+             {s->district_code, sizeof s->district_code},
              {s->province_code, sizeof s->province_code}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         pd_strlcpy(t[i].out, pd_col_text(st, 3 + (int)i), t[i].cap);
@@ -247,8 +253,7 @@ int pd_stays_count(sqlite3 *db, const pd_actor *actor, const pd_stays_query *q, 
 
 /* ---- venues where guests may be registered ---- */
 
-int pd_stays_venues(sqlite3 *db, const pd_actor *actor, pd_stay_venue_cb cb, void *ctx,
-                    pd_err *err)
+int pd_stays_venues(sqlite3 *db, const pd_actor *actor, pd_stay_venue_cb cb, void *ctx, pd_err *err)
 {
     if (!pd_actor_can(actor, PD_PERM_STAYS_WRITE))
         return pd_fail(err, PD_EDENIED, "", "Tài khoản không được đăng ký lưu trú");
@@ -285,12 +290,25 @@ int pd_stays_venues(sqlite3 *db, const pd_actor *actor, pd_stay_venue_cb cb, voi
 
 /* ---- XLSX export ---- */
 
-enum { C_NO, C_NAME, C_NAT, C_PASSPORT, C_BIRTH, C_SEX, C_VENUE, C_ADDRESS, C_UNIT, C_ROOM,
-       C_ARRIVE, C_LEAVE, C_COUNT };
+enum {
+    C_NO,
+    C_NAME,
+    C_NAT,
+    C_PASSPORT,
+    C_BIRTH,
+    C_SEX,
+    C_VENUE,
+    C_ADDRESS,
+    C_UNIT,
+    C_ROOM,
+    C_ARRIVE,
+    C_LEAVE,
+    C_COUNT
+};
 
 static const char *const headers[C_COUNT] = {
-    "STT",       "Họ và tên",     "Quốc tịch", "Số hộ chiếu", "Ngày sinh", "Giới tính",
-    "Cơ sở lưu trú", "Địa chỉ cơ sở", "Mã xã",  "Phòng",       "Ngày đến",  "Ngày đi"};
+    "STT",           "Họ và tên",     "Quốc tịch", "Số hộ chiếu", "Ngày sinh", "Giới tính",
+    "Cơ sở lưu trú", "Địa chỉ cơ sở", "Mã xã",     "Phòng",       "Ngày đến",  "Ngày đi"};
 static const double widths[C_COUNT] = {6, 28, 18, 14, 12, 9, 30, 36, 8, 8, 12, 12};
 
 typedef struct sheet {

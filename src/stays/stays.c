@@ -45,10 +45,10 @@ static int load_venue(sqlite3 *db, int64_t id, venue_row *v, pd_err *err)
     sqlite3_bind_int64(st, 1, id);
     int s = sqlite3_step(st), rc = PD_OK;
     if (s == SQLITE_ROW) {
-        char *const out[] = {v->name,      v->kind,         v->address,      v->unit_code,
+        char *const out[] = {v->name,      v->kind,          v->address,      v->unit_code,
                              v->area_code, v->district_code, v->province_code};
-        const size_t caps[] = {sizeof v->name,      sizeof v->kind,          sizeof v->address,
-                               sizeof v->unit_code, sizeof v->area_code,     sizeof v->district_code,
+        const size_t caps[] = {sizeof v->name,         sizeof v->kind,      sizeof v->address,
+                               sizeof v->unit_code,    sizeof v->area_code, sizeof v->district_code,
                                sizeof v->province_code};
         for (int i = 0; i < 7; i++)
             pd_strlcpy(out[i], pd_col_text(st, i), caps[i]);
@@ -130,7 +130,8 @@ static void check_dates(pd_stay *s, pd_field_errors *errs)
     if (!s->arrive_date[0]) {
         add_error(errs, "arrive_date", "Thiếu ngày đến");
     } else if (!pd_stays_parse_day(s->arrive_date, &a)) {
-        add_error(errs, "arrive_date", "Ngày đến không hợp lệ (dạng ngày/tháng/năm, vd. 15/11/2021)");
+        add_error(errs, "arrive_date",
+                  "Ngày đến không hợp lệ (dạng ngày/tháng/năm, vd. 15/11/2021)");
     } else if (pd_date_cmp(&a, &today) > 0) {
         add_error(errs, "arrive_date", "Ngày đến không được sau hôm nay");
     } else if (pd_stays_day_number(&today) - pd_stays_day_number(&a) > 366) {
@@ -194,7 +195,8 @@ static void check_guest(sqlite3 *db, pd_stay *s, const venue_row *v, pd_person *
                   "Khách quốc tịch Việt Nam không khai báo ở đây; chức năng này dành cho người "
                   "nước ngoài");
     else if (!pd_country_valid(p->nationality))
-        add_error(errs, "nationality", "Mã quốc tịch không có trong danh mục ISO 3166 (vd. US, CN, KR)");
+        add_error(errs, "nationality",
+                  "Mã quốc tịch không có trong danh mục ISO 3166 (vd. US, CN, KR)");
     if (pd_utf8_length(s->room) > 30)
         add_error(errs, "room", "Số phòng quá dài (tối đa 30 ký tự)");
     /* Keep the normalised forms. */
@@ -213,11 +215,12 @@ static int match_person(sqlite3 *db, const pd_person *p, int64_t *id, pd_err *er
     *id = 0;
     char folded[256];
     pd_fold(p->full_name, folded, sizeof folded);
-    sqlite3_stmt *st = pd_db_cached(db,
-                                    "SELECT id FROM people WHERE id_number = ?1 AND id_type ="
-                                    " 'passport' AND nationality = ?2 AND name_folded = ?3 AND"
-                                    " coalesce(birth_date,'') = ?4 AND sex = ?5 ORDER BY id LIMIT 1",
-                                    err);
+    sqlite3_stmt *st =
+        pd_db_cached(db,
+                     "SELECT id FROM people WHERE id_number = ?1 AND id_type ="
+                     " 'passport' AND nationality = ?2 AND name_folded = ?3 AND"
+                     " coalesce(birth_date,'') = ?4 AND sex = ?5 ORDER BY id LIMIT 1",
+                     err);
     if (!st)
         return PD_EDB;
     sqlite3_bind_text(st, 1, p->id_number, -1, SQLITE_STATIC);
@@ -310,8 +313,8 @@ static int insert_stay(sqlite3 *db, const pd_actor *actor, pd_stay *s, const ven
         return pd_db_error(db, err);
     s->id = sqlite3_last_insert_rowid(db);
     char detail[400];
-    snprintf(detail, sizeof detail, "Đăng ký lưu trú: %.100s (%s) tại %.120s, đến %s",
-             s->full_name, s->nationality, v->name, s->arrive_date);
+    snprintf(detail, sizeof detail, "Đăng ký lưu trú: %.100s (%s) tại %.120s, đến %s", s->full_name,
+             s->nationality, v->name, s->arrive_date);
     return pd_audit_write(db, actor, "create", "stay", s->id, v->unit_code, detail, err);
 }
 

@@ -2,11 +2,11 @@
  * foreign guest with their passport, and the police of the area list the guests, filter them and
  * export them to XLSX. A stay carries its venue's unit codes, so a scope filter is one indexed
  * equality. Who may do what:
- *   - register / record departure (PD_PERM_STAYS_WRITE): venue staff (role venue) at their own venue
- *     only; officials at any accommodation venue in their scope;
- *   - read / list / export: PD_PERM_STAYS_READ (police, officials) over their scope, and venue staff
- *     over their own venue's guests.
- * A stay or venue outside what the caller may see answers PD_ENOTFOUND, like a missing one. */
+ *   - register / record departure (PD_PERM_STAYS_WRITE): venue staff (role venue) at their own
+ * venue only; officials at any accommodation venue in their scope;
+ *   - read / list / export: PD_PERM_STAYS_READ (police, officials) over their scope, and venue
+ * staff over their own venue's guests. A stay or venue outside what the caller may see answers
+ * PD_ENOTFOUND, like a missing one. */
 #ifndef PD_STAYS_H
 #define PD_STAYS_H
 
@@ -26,7 +26,7 @@ typedef struct pd_stay {
     char birth_date[12]; /* YYYY-MM-DD */
     char sex[2];         /* "M" or "F" */
     char passport[16];
-    char nationality[4]; /* ISO 3166-1 alpha-2, never "VN" */
+    char nationality[4];  /* ISO 3166-1 alpha-2, never "VN" */
     char arrive_date[12]; /* YYYY-MM-DD, local */
     char leave_date[12];  /* YYYY-MM-DD, "" while not known */
     char room[32];
@@ -39,10 +39,10 @@ typedef struct pd_stay {
 
 /* Registers a guest at s->venue_id. Validates the guest (name, birth date, sex, passport, foreign
  * nationality) and the dates (arrival not after today nor more than a year ago; departure not
- * before arrival), then matches the guest to an existing person with the same passport, nationality,
- * name (folded), birth date and sex, or creates one (id_type passport, living at the venue's
- * commune). A guest already staying at that venue (same passport and nationality, departure not
- * before the new arrival) is refused with PD_ECONFLICT. One transaction with its audit entries.
+ * before arrival), then matches the guest to an existing person with the same passport,
+ * nationality, name (folded), birth date and sex, or creates one (id_type passport, living at the
+ * venue's commune). A guest already staying at that venue (same passport and nationality, departure
+ * not before the new arrival) is refused with PD_ECONFLICT. One transaction with its audit entries.
  * PD_EINVAL lists every problem in errs. Sets s->id, s->person_id and the venue fields. */
 int pd_stay_register(sqlite3 *db, const pd_actor *actor, pd_stay *s, pd_field_errors *errs,
                      pd_err *err);

@@ -11,8 +11,8 @@
 #include "stays/stays.h"
 
 #define PD_STAY_COLUMNS                                                                            \
-    "s.id, s.venue_id, s.person_id, p.full_name, coalesce(p.birth_date,''), p.sex, s.passport,"   \
-    " s.nationality, s.arrive_date, coalesce(s.leave_date,''), s.room, v.name, v.address,"        \
+    "s.id, s.venue_id, s.person_id, p.full_name, coalesce(p.birth_date,''), p.sex, s.passport,"    \
+    " s.nationality, s.arrive_date, coalesce(s.leave_date,''), s.room, v.name, v.address,"         \
     " s.unit_code, s.district_code, s.province_code, s.created_at"
 #define PD_STAY_FROM                                                                               \
     "stays s JOIN people p ON p.id = s.person_id JOIN venues v ON v.id = s.venue_id"

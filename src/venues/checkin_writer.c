@@ -3,10 +3,11 @@
  * reports each job done. A job is only reported after the COMMIT that holds it returned, so a
  * success answer means the check-in is on disk. If a batch fails, its jobs are retried one
  * transaction each, so one bad job cannot fail the others. When idle the thread also sweeps
- * automatic check-outs. Checkpoints (copying the WAL into the database file, with fsyncs of their
- * own) would otherwise run inside the writer's COMMIT every thousand pages and stall every waiting
- * check-in; the writer's connection has them turned off and a second thread runs them beside it
- * (PASSIVE: never blocking the writer). */
+ * automatic check-outs.
+ * Checkpoints (copying the WAL into the database file, with fsyncs of their own) would otherwise
+ * run inside a COMMIT every thousand pages, before that batch is answered. The writer runs them
+ * itself right after answering a batch, while the next one gathers. (On a thread of their own they
+ * would never catch up with a writer that keeps appending, and the WAL would never start over.) */
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
@@ -16,7 +17,8 @@
 #include "store/db.h"
 #include "venues/venues.h"
 
-#define SWEEP_EVERY 60 /* seconds */
+#define SWEEP_EVERY 60         /* seconds */
+#define CHECKPOINT_FRAMES 4000 /* about 16 MiB of WAL (SQLite checkpoints at 1000 by itself) */
 
 static struct {
     pthread_mutex_t lock;
@@ -26,22 +28,20 @@ static struct {
     pthread_t thread;
     sqlite3 *db;
     int64_t swept_until; /* visits that began before this were swept already */
-    unsigned long long batches, jobs, largest; /* statistics, PHONGDICH_CHECKIN_STATS=1 */
-    double commit_seconds, apply_seconds;
-    /* the checkpointer */
-    pthread_t ck_thread;
-    pthread_cond_t ck_wake;
-    sqlite3 *ck_db;
-    unsigned long long checkpoints;
-} w = {.lock = PTHREAD_MUTEX_INITIALIZER,
-       .wake = PTHREAD_COND_INITIALIZER,
-       .ck_wake = PTHREAD_COND_INITIALIZER};
+    int wal_frames;      /* frames in the WAL after the last COMMIT (the WAL hook) */
+    /* statistics, printed at stop with PHONGDICH_CHECKIN_STATS=1 */
+    unsigned long long batches, jobs, largest, checkpoints;
+    double batch_seconds, apply_seconds;
+} w = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
-#define CHECKPOINT_EVERY_MS 250
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Applies every job of the batch in one transaction; false if the transaction failed. */
-static double seconds(void);
-
 static bool commit_batch(pd_checkin_job *batch)
 {
     double t0 = seconds();
@@ -59,13 +59,6 @@ static bool commit_batch(pd_checkin_job *batch)
     return pd_db_commit(w.db, &err) == PD_OK;
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void count_batch(pd_checkin_job *batch, double took)
 {
     unsigned long long n = 0;
@@ -74,7 +67,27 @@ static void count_batch(pd_checkin_job *batch, double took)
     w.batches++;
     w.jobs += n;
     w.largest = n > w.largest ? n : w.largest;
-    w.commit_seconds += took;
+    w.batch_seconds += took;
+}
+
+/* Replaces SQLite's automatic checkpoint on the writer's connection: only notes the WAL's size. */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+    (void)ctx, (void)db, (void)name;
+    w.wal_frames = frames;
+    return SQLITE_OK;
+}
+
+/* Between batches: copy the WAL into the database once it is large. Nothing is written meanwhile,
+ * so the checkpoint completes (unless a reader holds old frames) and the next write starts the WAL
+ * over from its beginning. */
+static void checkpoint_if_large(void)
+{
+    if (w.wal_frames < CHECKPOINT_FRAMES)
+        return;
+    if (sqlite3_wal_checkpoint_v2(w.db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK)
+        w.checkpoints++;
+    w.wal_frames = 0;
 }
 
 static void run_batch(pd_checkin_job *batch)
@@ -91,6 +104,7 @@ static void run_batch(pd_checkin_job *batch)
         j->next = NULL;
         j->done(j, j->done_ctx); /* after this the job belongs to its owner again */
     }
+    checkpoint_if_large();
 }
 
 static void sweep(void)
@@ -103,6 +117,7 @@ static void sweep(void)
         pd_error("check-in sweep: %s", err.message);
     else
         w.swept_until = now;
+    checkpoint_if_large();
 }
 
 static void *writer_main(void *arg)
@@ -134,66 +149,38 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* Runs a PASSIVE checkpoint every CHECKPOINT_EVERY_MS while the writer runs, and a last one at
- * stop. */
-static void *checkpointer_main(void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&w.lock);
-    while (!w.stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += CHECKPOINT_EVERY_MS * 1000000L;
-        until.tv_sec += until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
-        pthread_cond_timedwait(&w.ck_wake, &w.lock, &until);
-        pthread_mutex_unlock(&w.lock);
-        int frames = 0, done = 0;
-        if (sqlite3_wal_checkpoint_v2(w.ck_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &done) ==
-                SQLITE_OK &&
-            done > 0)
-            w.checkpoints++;
-        pthread_mutex_lock(&w.lock);
-    }
-    pthread_mutex_unlock(&w.lock);
-    return NULL;
-}
-
-static void close_connections(void)
-{
-    pd_db_close(w.db);
-    pd_db_close(w.ck_db);
-    w.db = w.ck_db = NULL;
-}
-
 int pd_checkin_writer_start(const char *db_path, pd_err *err)
 {
     w.db = pd_db_open_existing(db_path, err);
-    w.ck_db = w.db ? pd_db_open_existing(db_path, err) : NULL;
-    if (!w.db || !w.ck_db) {
-        close_connections();
+    if (!w.db)
         return err ? err->code : PD_EDB;
-    }
-    sqlite3_wal_autocheckpoint(w.db, 0); /* the checkpointer thread does it */
+    sqlite3_wal_hook(w.db, wal_hook, NULL); /* no automatic checkpoint inside COMMIT */
     w.stopping = false;
     w.swept_until = 0;
+    w.wal_frames = 0;
     if (pthread_create(&w.thread, NULL, writer_main, NULL) != 0) {
-        close_connections();
-        return pd_fail(err, PD_ELIMIT, "", "Không khởi động được luồng ghi check-in");
-    }
-    if (pthread_create(&w.ck_thread, NULL, checkpointer_main, NULL) != 0) {
-        pthread_mutex_lock(&w.lock);
-        w.stopping = true;
-        pthread_cond_signal(&w.wake);
-        pthread_mutex_unlock(&w.lock);
-        pthread_join(w.thread, NULL);
-        close_connections();
+        pd_db_close(w.db);
+        w.db = NULL;
         return pd_fail(err, PD_ELIMIT, "", "Không khởi động được luồng ghi check-in");
     }
     pthread_mutex_lock(&w.lock);
     w.running = true;
     pthread_mutex_unlock(&w.lock);
     return PD_OK;
+}
+
+static void print_stats(void)
+{
+    const char *stats = getenv("PHONGDICH_CHECKIN_STATS");
+    if (!stats || *stats != '1' || !w.batches)
+        return;
+    double n = (double)w.batches;
+    pd_info(
+        "check-in writer: %llu check-ins in %llu batches (mean %.1f, largest %llu); a batch took"
+        " %.2f ms on average (%.2f ms applying, the rest in COMMIT); %llu checkpoints between"
+        " batches",
+        w.jobs, w.batches, (double)w.jobs / n, w.largest, 1000.0 * w.batch_seconds / n,
+        1000.0 * w.apply_seconds / n, w.checkpoints);
 }
 
 void pd_checkin_writer_stop(void)
@@ -206,20 +193,11 @@ void pd_checkin_writer_stop(void)
     w.running = false; /* no new jobs from now on */
     w.stopping = true;
     pthread_cond_signal(&w.wake);
-    pthread_cond_signal(&w.ck_wake);
     pthread_mutex_unlock(&w.lock);
     pthread_join(w.thread, NULL); /* the queue is drained before the thread ends */
-    pthread_join(w.ck_thread, NULL);
-    sqlite3_wal_checkpoint_v2(w.ck_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    const char *stats = getenv("PHONGDICH_CHECKIN_STATS");
-    if (stats && *stats == '1' && w.batches)
-        pd_info("check-in writer: %llu check-ins in %llu batches (mean %.1f, largest %llu);"
-                " a batch took %.2f ms on average (%.2f ms applying, the rest in COMMIT);"
-                " %llu checkpoints beside it",
-                w.jobs, w.batches, (double)w.jobs / (double)w.batches, w.largest,
-                1000.0 * w.commit_seconds / (double)w.batches,
-                1000.0 * w.apply_seconds / (double)w.batches, w.checkpoints);
-    close_connections();
+    print_stats();
+    pd_db_close(w.db);
+    w.db = NULL;
 }
 
 bool pd_checkin_writer_running(void)

@@ -40,15 +40,25 @@ static void token_text(const char *scanned, char *out, size_t cap)
     out[n] = '\0';
 }
 
-int pd_person_by_token(sqlite3 *db, const char *token, int64_t *person_id, pd_err *err)
+bool pd_checkin_token(const char *scanned, char out[32])
 {
     char t[160];
-    token_text(token ? token : "", t, sizeof t);
+    token_text(scanned ? scanned : "", t, sizeof t);
+    return pd_token_normalize(t, out);
+}
+
+static int unknown_token(pd_err *err)
+{
+    return pd_fail(err, PD_ENOTFOUND, "token", PD_CHECKIN_UNKNOWN_TOKEN);
+}
+
+int pd_person_by_token(sqlite3 *db, const char *token, int64_t *person_id, pd_err *err)
+{
+    char t[32];
+    if (!pd_checkin_token(token, t))
+        return unknown_token(err);
     int rc = pd_token_resolve(db, t, person_id, err);
-    if (rc == PD_ENOTFOUND)
-        pd_fail(err, PD_ENOTFOUND, "token",
-                "Mã QR cá nhân không đúng hoặc đã bị thu hồi. Hãy khai báo y tế để nhận mã mới.");
-    return rc;
+    return rc == PD_ENOTFOUND ? unknown_token(err) : rc;
 }
 
 /* ---- Applying a job

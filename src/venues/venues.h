@@ -148,12 +148,17 @@ typedef struct pd_checkin_job {
 /* Applies a job inside the caller's open transaction: job->rc PD_OK (result filled), PD_ECONFLICT
  * (check-out without an open visit), PD_ENOTFOUND (receipt not for this venue) or PD_EDB. */
 void pd_checkin_apply(sqlite3 *db, pd_checkin_job *job);
-/* Applies a job in a transaction of its own (one COMMIT per check-in: the CLI, and the baseline).
- */
+/* Applies a job in its own transaction (one COMMIT per check-in: the baseline of the benchmark). */
 void pd_checkin_run(sqlite3 *db, pd_checkin_job *job);
 
-/* The person holding a live personal QR token (declare/declare.h pd_token_resolve). The token may
- * be given as scanned: a URL whose token= argument or last path segment is the token. */
+/* The canonical personal token (declare/declare.h) in what was scanned or typed: a URL whose token=
+ * argument or last path segment is the token, or the token itself (any case, dashes, spaces).
+ * False if it cannot be a token. */
+bool pd_checkin_token(const char *scanned, char out[32]);
+#define PD_CHECKIN_UNKNOWN_TOKEN                                                                   \
+    "Mã QR cá nhân không đúng hoặc đã bị thu hồi. Hãy khai báo y tế để nhận mã mới."
+/* The person holding a live personal QR token, given as pd_checkin_token takes it. PD_ENOTFOUND
+ * (field "token") for a malformed, unknown or revoked token. */
 int pd_person_by_token(sqlite3 *db, const char *token, int64_t *person_id, pd_err *err);
 
 /* A check-in with its effective out time (see pd_checkin.out_at) at time now. */

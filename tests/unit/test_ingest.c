@@ -1,9 +1,9 @@
-/* Unit tests of the bulk ingest (src/ingest/): times as other systems write them; check-ins from CSV,
- * JSON Lines and XLSX; idempotency by external id (a re-sent row is skipped and counted, never stored
- * twice, also within one file); all or nothing (every rejected row named by line and field, the
- * database unchanged); venue scope; how a person is named (CCCD, CMND, passport, phone; unknown and
- * ambiguous ones rejected); the large-file path (parsing thread, indexes rebuilt) and cancelling it;
- * and declarations recorded through the declarations module, with their alerts. */
+/* Unit tests of the bulk ingest (src/ingest/): times as other systems write them; check-ins from
+ * CSV, JSON Lines and XLSX; idempotency by external id (a re-sent row is skipped and counted, never
+ * stored twice, also within one file); all or nothing (every rejected row named by line and field,
+ * the database unchanged); venue scope; how a person is named (CCCD, CMND, passport, phone; unknown
+ * and ambiguous ones rejected); the large-file path (parsing thread, indexes rebuilt) and
+ * cancelling it; and declarations recorded through the declarations module, with their alerts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,11 +189,16 @@ static void test_parse_time(void **state)
         const char *text;
         int64_t want;
     } ok[] = {
-        {"2021-11-15T08:30:00+07:00", T0}, {"2021-11-15T01:30:00Z", T0},
-        {"2021-11-15T08:30+07:00", T0},    {"2021-11-15 08:30", T0},
-        {"2021-11-15T08:30:00.123", T0},   {"2021-11-15T09:30:00+0800", T0},
-        {"15/11/2021 08:30", T0},          {"15/11/2021 08:30:00", T0},
-        {"5/1/2022 00:00", 1641315600},    {" 2021-11-14T20:30:00-05:00 ", T0},
+        {"2021-11-15T08:30:00+07:00", T0},
+        {"2021-11-15T01:30:00Z", T0},
+        {"2021-11-15T08:30+07:00", T0},
+        {"2021-11-15 08:30", T0},
+        {"2021-11-15T08:30:00.123", T0},
+        {"2021-11-15T09:30:00+0800", T0},
+        {"15/11/2021 08:30", T0},
+        {"15/11/2021 08:30:00", T0},
+        {"5/1/2022 00:00", 1641315600},
+        {" 2021-11-14T20:30:00-05:00 ", T0},
         {"2024-02-29T00:00:00Z", 1709164800},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -204,9 +209,17 @@ static void test_parse_time(void **state)
             fail_msg("%s: %lld, want %lld", ok[i].text, (long long)t, (long long)ok[i].want);
     }
     static const char *const bad[] = {
-        "",          "2021-11-15",          "2021-11-15T25:00",      "2021-02-29T08:00",
-        "15/13/2021 08:00", "2021-11-15T08:30:00+7", "2021-11-15T08:30 +07:00", "yesterday",
-        "2021-11-15T08:60", "2021-11-15T08:30:00+15:00", "1636939800",
+        "",
+        "2021-11-15",
+        "2021-11-15T25:00",
+        "2021-02-29T08:00",
+        "15/13/2021 08:00",
+        "2021-11-15T08:30:00+7",
+        "2021-11-15T08:30 +07:00",
+        "yesterday",
+        "2021-11-15T08:60",
+        "2021-11-15T08:30:00+15:00",
+        "1636939800",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t t;
@@ -220,26 +233,28 @@ static void test_parse_time(void **state)
 static void test_csv_then_resend(void **state)
 {
     (void)state;
-    const char *path = write_file("a.csv",
-                                  "external_id,venue,person,in_at,out_at\r\n"
-                                  "A-1,chobackan001,006090000001,2021-11-15T07:00:00+07:00,"
-                                  "2021-11-15T07:20:00+07:00\r\n"
-                                  "A-2,2,095 000 001,15/11/2021 06:00,\r\n"
-                                  "A-3,1,x1234567,2021-11-15 08:20,\r\n"
-                                  "A-4,1,+84 912 000 002,2021-11-15T08:00:00+07:00,\r\n");
+    const char *path =
+        write_file("a.csv", "external_id,venue,person,in_at,out_at\r\n"
+                            "A-1,chobackan001,006090000001,2021-11-15T07:00:00+07:00,"
+                            "2021-11-15T07:20:00+07:00\r\n"
+                            "A-2,2,095 000 001,15/11/2021 06:00,\r\n"
+                            "A-3,1,x1234567,2021-11-15 08:20,\r\n"
+                            "A-4,1,+84 912 000 002,2021-11-15T08:00:00+07:00,\r\n");
     int64_t before = sql_int("SELECT count(*) FROM checkins");
     expect_ok(&district, path, 4, 0);
     assert_string_equal(rep->format, "csv");
     assert_int_equal(sql_int("SELECT count(*) FROM checkins"), before + 4);
     /* Who, where, and the check-out: given, the venue's stay when it has passed, else open. */
-    assert_int_equal(sql_int("SELECT count(*) FROM checkins WHERE external_id = 'A-1' AND venue_id ="
-                             " %lld AND person_id = %lld AND in_at = %d AND out_at = %d AND flags = 4",
-                             (long long)market, (long long)p_cccd, T0 - 5400, T0 - 4200),
-                     1);
-    assert_int_equal(sql_int("SELECT count(*) FROM checkins WHERE external_id = 'A-2' AND venue_id ="
-                             " %lld AND person_id = %lld AND out_at IS NULL AND flags = 4",
-                             (long long)school, (long long)p_cmnd),
-                     1); /* school: 480 minutes, not over yet */
+    assert_int_equal(
+        sql_int("SELECT count(*) FROM checkins WHERE external_id = 'A-1' AND venue_id ="
+                " %lld AND person_id = %lld AND in_at = %d AND out_at = %d AND flags = 4",
+                (long long)market, (long long)p_cccd, T0 - 5400, T0 - 4200),
+        1);
+    assert_int_equal(
+        sql_int("SELECT count(*) FROM checkins WHERE external_id = 'A-2' AND venue_id ="
+                " %lld AND person_id = %lld AND out_at IS NULL AND flags = 4",
+                (long long)school, (long long)p_cmnd),
+        1); /* school: 480 minutes, not over yet */
     assert_int_equal(sql_int("SELECT count(*) FROM checkins WHERE external_id = 'A-3' AND person_id"
                              " = %lld AND out_at IS NULL",
                              (long long)p_passport),
@@ -269,15 +284,15 @@ static void test_csv_then_resend(void **state)
 static void test_rejected_rows_change_nothing(void **state)
 {
     (void)state;
-    const char *path = write_file("bad.csv",
-                                  "external_id,venue,person,in_at,out_at\n"
-                                  "C-1,1,006090000001,2021-11-15T07:00:00+07:00,\n"
-                                  "C-2,999,006090000001,2021-11-15T07:00:00+07:00,\n"
-                                  ",1,123,2021-11-16T09:00:00+07:00,\n"
-                                  "C-4,1,0912000003,2019-12-31T23:00:00+07:00,\n"
-                                  "C-5,1,999090000001,2021-11-15T07:00,2021-11-15T06:00\n"
-                                  "C-6,dong0000004,006090000001,2021-11-15T07:00,\n"
-                                  "C 7,1,006090000001,bây giờ,\n");
+    const char *path =
+        write_file("bad.csv", "external_id,venue,person,in_at,out_at\n"
+                              "C-1,1,006090000001,2021-11-15T07:00:00+07:00,\n"
+                              "C-2,999,006090000001,2021-11-15T07:00:00+07:00,\n"
+                              ",1,123,2021-11-16T09:00:00+07:00,\n"
+                              "C-4,1,0912000003,2019-12-31T23:00:00+07:00,\n"
+                              "C-5,1,999090000001,2021-11-15T07:00,2021-11-15T06:00\n"
+                              "C-6,dong0000004,006090000001,2021-11-15T07:00,\n"
+                              "C 7,1,006090000001,bây giờ,\n");
     int64_t before = sql_int("SELECT count(*) FROM checkins");
     int64_t audit = sql_int("SELECT count(*) FROM audit_log");
     pd_err err;
@@ -287,12 +302,12 @@ static void test_rejected_rows_change_nothing(void **state)
     assert_true(has_error(3, "venue"));
     assert_true(has_error(4, "external_id"));
     assert_true(has_error(4, "person"));
-    assert_true(has_error(4, "in_at")); /* tomorrow */
+    assert_true(has_error(4, "in_at"));   /* tomorrow */
     assert_false(has_error(5, "person")); /* a phone two people share: the earliest of them */
     assert_true(has_error(5, "in_at"));   /* before 2020 */
     assert_true(has_error(6, "person"));  /* not a CCCD: no province 999 */
     assert_true(has_error(6, "out_at"));  /* before in_at */
-    assert_true(has_error(7, "venue"));  /* closed before */
+    assert_true(has_error(7, "venue"));   /* closed before */
     assert_true(has_error(8, "external_id"));
     assert_true(has_error(8, "in_at"));
     assert_false(has_error(2, "venue"));
@@ -307,19 +322,19 @@ static void test_unknown_people(void **state)
     (void)state;
     int64_t people = sql_int("SELECT count(*) FROM people");
     int64_t dung = sql_int("SELECT min(id) FROM people WHERE phone = '0912000003'");
-    const char *path = write_file("unknown.csv",
-                                  "external_id,venue,person,in_at\n"
-                                  "E-1,1,0912 999 001,2021-11-15T07:00:00+07:00\n"
-                                  "E-2,2,+84912999001,2021-11-15T07:30:00+07:00\n"
-                                  "E-3,2,006090000077,2021-11-15T07:40:00+07:00\n"
-                                  "E-4,1,0912000003,2021-11-15T07:50:00+07:00\n");
+    const char *path = write_file("unknown.csv", "external_id,venue,person,in_at\n"
+                                                 "E-1,1,0912 999 001,2021-11-15T07:00:00+07:00\n"
+                                                 "E-2,2,+84912999001,2021-11-15T07:30:00+07:00\n"
+                                                 "E-3,2,006090000077,2021-11-15T07:40:00+07:00\n"
+                                                 "E-4,1,0912000003,2021-11-15T07:50:00+07:00\n");
     expect_ok(&district, path, 4, 0);
     /* One new person per number nobody had, at the commune of the venue where first seen. */
     assert_int_equal(rep->people_created, 2);
     assert_int_equal(sql_int("SELECT count(*) FROM people"), people + 2);
-    assert_int_equal(sql_int("SELECT count(*) FROM people WHERE phone = '0912999001' AND full_name ="
-                             " 'Khách check-in' AND unit_code = '01834' AND district_code = '058'"),
-                     1);
+    assert_int_equal(
+        sql_int("SELECT count(*) FROM people WHERE phone = '0912999001' AND full_name ="
+                " 'Khách check-in' AND unit_code = '01834' AND district_code = '058'"),
+        1);
     assert_int_equal(sql_int("SELECT count(*) FROM people WHERE id_number = '006090000077' AND"
                              " id_type = 'cccd' AND unit_code = '01837'"),
                      1);
@@ -338,7 +353,8 @@ static void test_file_refusals(void **state)
 {
     (void)state;
     pd_err err;
-    const char *path = write_file("cols.csv", "external_id,venue,person,in_at,colour\nX,1,1,1,red\n");
+    const char *path =
+        write_file("cols.csv", "external_id,venue,person,in_at,colour\nX,1,1,1,red\n");
     assert_int_equal(ingest(&district, PD_INGEST_CHECKINS, path, &err), PD_EINVAL);
     assert_int_equal(rep->error_count, 0);
     assert_non_null(strstr(err.message, "colour"));
@@ -348,7 +364,8 @@ static void test_file_refusals(void **state)
     path = write_file("empty.csv", "external_id,venue,person,in_at\n");
     assert_int_equal(ingest(&district, PD_INGEST_CHECKINS, path, &err), PD_EINVAL);
     assert_int_equal(rep->error_count, 0);
-    path = write_file("ok.csv", "external_id,venue,person,in_at\nR-1,1,006090000001,2021-11-15 07:00\n");
+    path = write_file("ok.csv",
+                      "external_id,venue,person,in_at\nR-1,1,006090000001,2021-11-15 07:00\n");
     assert_int_equal(ingest(&commune, PD_INGEST_CHECKINS, path, &err), PD_EDENIED);
     assert_int_equal(ingest(&team, PD_INGEST_CHECKINS, path, &err), PD_EDENIED);
     assert_int_equal(ingest(&police, PD_INGEST_CHECKINS, path, &err), PD_EDENIED);
@@ -392,15 +409,15 @@ static void test_jsonl(void **state)
     assert_string_equal(rep->format, "jsonl");
     assert_int_equal(sql_int("SELECT in_at FROM checkins WHERE external_id = 'J-1'"), T0 - 5400);
     pd_err err;
-    path = write_file("bad.jsonl",
-                      "{\"external_id\":\"J-3\",\"venue\":1,\"person\":\"006090000001\","
-                      "\"in_at\":\"2021-11-15T07:00:00+07:00\"}\n"
-                      "{\"external_id\":\"J-4\",\"venue\":1,\"person\":\"006090000001\","
-                      "\"in_at\":\"2021-11-15T07:00:00+07:00\",\"colour\":\"red\"}\n"
-                      "{\"external_id\":\"J-5\", oops}\n"
-                      "[1,2]\n"
-                      "{\"external_id\":true,\"venue\":1,\"person\":\"006090000001\","
-                      "\"in_at\":\"2021-11-15T07:00:00+07:00\"}\n");
+    path =
+        write_file("bad.jsonl", "{\"external_id\":\"J-3\",\"venue\":1,\"person\":\"006090000001\","
+                                "\"in_at\":\"2021-11-15T07:00:00+07:00\"}\n"
+                                "{\"external_id\":\"J-4\",\"venue\":1,\"person\":\"006090000001\","
+                                "\"in_at\":\"2021-11-15T07:00:00+07:00\",\"colour\":\"red\"}\n"
+                                "{\"external_id\":\"J-5\", oops}\n"
+                                "[1,2]\n"
+                                "{\"external_id\":true,\"venue\":1,\"person\":\"006090000001\","
+                                "\"in_at\":\"2021-11-15T07:00:00+07:00\"}\n");
     assert_int_equal(ingest(&district, PD_INGEST_CHECKINS, path, &err), PD_EINVAL);
     assert_int_equal(rep->rows_total, 5);
     assert_int_equal(rep->error_count >= 4, true);
@@ -556,10 +573,11 @@ static void test_declarations(void **state)
                              " 'ingest' AND symptoms = 3 AND vaccine_doses = 2 AND unit_code ="
                              " '01834'"),
                      1);
-    assert_int_equal(sql_int("SELECT count(*) FROM declarations WHERE external_id = 'D-3' AND kind ="
-                             " 'daily' AND person_id = %lld",
-                             (long long)p_cccd),
-                     1);
+    assert_int_equal(
+        sql_int("SELECT count(*) FROM declarations WHERE external_id = 'D-3' AND kind ="
+                " 'daily' AND person_id = %lld",
+                (long long)p_cccd),
+        1);
     assert_int_equal(sql_int("SELECT count(*) FROM alerts a JOIN declarations d ON d.id ="
                              " a.declaration_id WHERE d.external_id IN ('D-1', 'D-3') AND"
                              " a.status = 'open'"),
@@ -572,12 +590,13 @@ static void test_declarations(void **state)
     assert_int_equal(sql_int("SELECT count(*) FROM declarations"), before + 3);
     assert_int_equal(sql_int("SELECT count(*) FROM alerts"), alerts);
     /* Outside scope, unknown symptom, bad time: rejected by line and field. */
-    path = write_file("d3.csv", "external_id,declared_at,full_name,birth_date,sex,phone,unit_code,"
-                                "symptoms\n"
-                                "D-9,2021-11-15T07:00:00+07:00,Bế Văn Long,1970,M,0912000012,00001,\n"
-                                "D-10,2021-11-15T07:00:00+07:00,Bế Văn Long,1970,M,0912000012,01834,"
-                                "đau bụng\n"
-                                "D-11,ngày 15,Bế Văn Long,1970,M,0912000012,01834,\n");
+    path =
+        write_file("d3.csv", "external_id,declared_at,full_name,birth_date,sex,phone,unit_code,"
+                             "symptoms\n"
+                             "D-9,2021-11-15T07:00:00+07:00,Bế Văn Long,1970,M,0912000012,00001,\n"
+                             "D-10,2021-11-15T07:00:00+07:00,Bế Văn Long,1970,M,0912000012,01834,"
+                             "đau bụng\n"
+                             "D-11,ngày 15,Bế Văn Long,1970,M,0912000012,01834,\n");
     assert_int_equal(ingest(&district, PD_INGEST_DECLARATIONS, path, &err), PD_EINVAL);
     assert_true(has_error(2, "unit_code"));
     assert_true(has_error(3, "symptoms"));

@@ -1,7 +1,7 @@
-/* Unit tests of stays of foreigners (src/stays/): registering a guest (validation, matching or creating
- * the person without ever attaching a stay to somebody else's record, double registration, venue
- * kind and state), who may register where, who sees which stays (venue staff their venue; police
- * and officials their scope; police of another district nothing), the filters, recording the
+/* Unit tests of stays of foreigners (src/stays/): registering a guest (validation, matching or
+ * creating the person without ever attaching a stay to somebody else's record, double registration,
+ * venue kind and state), who may register where, who sees which stays (venue staff their venue;
+ * police and officials their scope; police of another district nothing), the filters, recording the
  * departure, the XLSX export and the nationality codes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,7 +64,8 @@ static int64_t add_venue(const char *name, const char *kind, const char *commune
     snprintf(sql, sizeof sql,
              "INSERT INTO venues(name, name_folded, kind, unit_code, district_code, province_code,"
              " address, public_code, closed_at, created_at, updated_at) SELECT '%s', '%s', '%s',"
-             " code, district_code, province_code, 'Số 1, ' || name, 'code' || (SELECT count(*) FROM venues), %s, 1, 1"
+             " code, district_code, province_code, 'Số 1, ' || name, 'code' || (SELECT count(*) "
+             "FROM venues), %s, 1, 1"
              " FROM units WHERE code = '%s'",
              name, name, kind, closed ? "1" : "NULL", commune_code);
     char *msg = NULL;
@@ -90,8 +91,8 @@ static int group_setup(void **state)
         return -1;
     sqlite3_exec(db, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
     sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, "SELECT code FROM units WHERE parent_code = '060' ORDER BY code", -1, &st,
-                       NULL);
+    sqlite3_prepare_v2(db, "SELECT code FROM units WHERE parent_code = '060' ORDER BY code", -1,
+                       &st, NULL);
     if (!st || sqlite3_step(st) != SQLITE_ROW)
         return -1;
     snprintf(far_commune, sizeof far_commune, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -256,7 +257,8 @@ static void test_validation(void **state)
     snprintf(s.leave_date, sizeof s.leave_date, "31/02/2021");
     snprintf(s.sex, sizeof s.sex, "X");
     assert_int_equal(pd_stay_register(db, &staff_a, &s, &errs, &err), PD_EINVAL);
-    const char *bad[] = {"nationality", "passport", "full_name", "arrive_date", "leave_date", "sex"};
+    const char *bad[] = {"nationality", "passport",   "full_name",
+                         "arrive_date", "leave_date", "sex"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (!has_error(&errs, bad[i]))
             fail_msg("no error for %s (%s)", bad[i], errs.count ? errs.items[0].message : "");

@@ -25,6 +25,9 @@ export async function renderDashboard(ctx) {
     can('people.write') ? linkButton('Thêm nhân khẩu', '#/people/new', 'btn') : null,
     can('people.import') ? linkButton('Nhập dữ liệu từ tệp', '#/import', 'btn') : null,
     can('units.read') ? linkButton('Xem đơn vị hành chính', '#/units', 'btn') : null,
+    can('alerts.act') ? linkButton('Cảnh báo cần xử lý', '#/alerts', 'btn') : null,
+    can('checkin.scan') ? linkButton('Quét mã QR của khách', '#/scan', can('people.read') ? 'btn' : 'btn btn-primary') : null,
+    can('stays.read') || can('stays.write') ? linkButton('Khách nước ngoài lưu trú', '#/stays', 'btn') : null,
   ].filter(Boolean);
   mount(el,
     pageHead('Tổng quan'),

@@ -38,7 +38,8 @@ export async function renderPerson(ctx) {
     h('p', { class: 'crumbs' }, h('a', { href: '#/people' }, 'Dân cư'), ' › ', p.full_name),
     pageHead(p.full_name,
       can('people.write') ? linkButton('Sửa hồ sơ', `#/people/${encodeURIComponent(p.id)}/edit`, 'btn btn-primary') : null,
-      !p.household_id && can('people.write') ? linkButton('Tạo hộ với người này là chủ hộ', `#/households/new?head=${encodeURIComponent(p.id)}&unit=${encodeURIComponent(p.area_code || p.unit_code)}`, 'btn') : null),
+      !p.household_id && can('people.write') ? linkButton('Tạo hộ với người này là chủ hộ', `#/households/new?head=${encodeURIComponent(p.id)}&unit=${encodeURIComponent(p.area_code || p.unit_code)}`, 'btn') : null,
+      can('checkins.read') ? linkButton('Nơi đã đến (quét QR)', `#/people/${encodeURIComponent(p.id)}/checkins`, 'btn') : null),
     h('div', { class: 'cols', id: 'person-detail', dataset: { id: String(p.id), version: String(p.version) } },
       h('section', { class: 'panel' }, h('h2', null, 'Thông tin cá nhân'), details([
         ['Họ và tên', p.full_name],
