@@ -19,16 +19,18 @@
  * - Into an empty people table, its secondary indexes are dropped and created again after the last
  *   row (one sorted build each), all inside the transaction, so a failure or a kill leaves the
  *   database as it was. Into a table that already has people, rows go in with every index maintained.
- * - The name index: into an empty people table with a parsing thread, a third thread builds the same
- *   FTS5 table (same definition, same settings, same rows in the same rowid order) in a private
- *   temporary database while the rows are written (at a lower priority, so that it takes the CPU the
- *   others leave, mostly while the writer builds the indexes); at the end, inside the transaction, people_fts
- *   is dropped, created again and its shadow tables are filled with the builder's, which is the
- *   index an INSERT ... SELECT would have produced, built on the other core (the previous content
- *   can only index people that no longer exist, as the table was empty). Otherwise, or if the
- *   builder failed, one INSERT ... SELECT fills it at the end (pd_inserter_open_bulk). The builder's
- *   file lives in $TMPDIR (or /tmp) and is removed at the end; files left by a killed import are
- *   removed by the next import. */
+ * - People go in GROUP at a time with one multi-row INSERT (SQLite's per-statement work is paid once
+ *   per group); their ids are the next ones in order, which the writer checks.
+ * - The name index: into an empty people table with a parsing thread, a builder thread makes the
+ *   same FTS5 table (same definition, same settings, same rows in the same rowid order) in a private
+ *   temporary database while the rows are written (at a lower priority, taking the CPU the parser
+ *   and the writer leave), and a second builder thread of normal priority finishes it while the
+ *   writer builds the indexes. At the end, inside the transaction, people_fts is dropped, created
+ *   again and its shadow tables are filled with the builder's: the index an INSERT ... SELECT would
+ *   have produced, built on the other core (the previous content can only index people that no
+ *   longer exist, as the table was empty). Otherwise, or if the builder failed, one INSERT ...
+ *   SELECT fills it at the end (pd_inserter_open_bulk). The builder's file lives in $TMPDIR (or
+ *   /tmp) and is removed at the end; files left by a killed import are removed by the next one. */
 #include "people/import_load.h"
 
 #include <dirent.h>
@@ -107,9 +109,10 @@ static void fifo_close(fifo *f, bool stop)
 
 /* ---- rows for the name index builder: an unbounded queue of packed chunks ----
  *
- * The builder runs at a lower priority, on whatever CPU the parser and the writer leave, and mostly
- * while the writer builds the indexes at the end; its rows wait here (about 60 bytes each) so that
- * the batches go back to the parser at once. */
+ * While rows are written the builder runs at a lower priority, on whatever CPU the parser and the
+ * writer leave; when the last row is written it hands over to a builder thread of normal priority
+ * that finishes beside the writer's index builds. Rows wait here (about 60 bytes each) so that the
+ * batches go back to the parser at once. */
 
 #define CHUNK_ROWS 4096
 
@@ -126,7 +129,8 @@ typedef struct chunk_queue {
     pthread_mutex_t lock;
     pthread_cond_t changed;
     fts_chunk *head, *tail;
-    bool closed;
+    bool closed;  /* no more chunks: pop drains, then returns NULL */
+    bool handoff; /* pop returns NULL at once (the low-priority builder is to stop) */
 } chunk_queue;
 
 static void chunk_push(chunk_queue *q, fts_chunk *c)
@@ -145,9 +149,9 @@ static void chunk_push(chunk_queue *q, fts_chunk *c)
 static fts_chunk *chunk_pop(chunk_queue *q)
 {
     pthread_mutex_lock(&q->lock);
-    while (!q->head && !q->closed)
+    while (!q->head && !q->closed && !q->handoff)
         pthread_cond_wait(&q->changed, &q->lock);
-    fts_chunk *c = q->head;
+    fts_chunk *c = q->handoff ? NULL : q->head;
     if (c) {
         q->head = c->next;
         if (!q->head)
@@ -161,6 +165,14 @@ static void chunk_close(chunk_queue *q)
 {
     pthread_mutex_lock(&q->lock);
     q->closed = true;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->lock);
+}
+
+static void chunk_handoff(chunk_queue *q, bool on)
+{
+    pthread_mutex_lock(&q->lock);
+    q->handoff = on;
     pthread_cond_broadcast(&q->changed);
     pthread_mutex_unlock(&q->lock);
 }
@@ -213,10 +225,14 @@ static void code_set_add(code_set *s, const char *code)
 
 /* ---- the writer ---- */
 
+#define GROUP 16 /* people per INSERT statement: SQLite's per-statement work is paid once per group */
+
 struct pd_import_writer {
     sqlite3 *db;
     pd_inserter ins;
     sqlite3_stmt *set_head;
+    sqlite3_stmt *group; /* inserts GROUP people at once */
+    int64_t last_id;     /* id of the person inserted last (max(id) before the first) */
     pd_deferred_indexes deferred;
     bool in_transaction;
     int64_t *hh_ids; /* per household index of the file: its id once created */
@@ -237,7 +253,11 @@ struct pd_import_writer {
     /* the name index builder */
     bool side;           /* a builder thread runs */
     bool side_joined;
+    bool side_handed;    /* the second builder thread runs */
     bool side_ok;        /* set by the builder when its database is complete */
+    bool side_failed;    /* the builder gave up: its rows are only drained */
+    sqlite3 *side_db;    /* the builder's connection, handed from one builder thread to the next */
+    sqlite3_stmt *side_insert;
     bool side_attached;  /* its database is attached to db as pd_fts_side */
     pthread_t side_thread;
     char side_path[512];
@@ -361,32 +381,65 @@ static bool side_setup(pd_import_writer *w, sqlite3 *s)
     return ok && side_exec(s, "BEGIN");
 }
 
-/* The builder thread: indexes the rows the writer passes on (with their ids), at a lower priority
- * (Linux sets a thread's nice value with setpriority on its thread id). On any failure it keeps
- * taking rows without indexing them, and the index is filled at the end instead. */
-static void *side_main(void *arg)
+/* Indexes the chunks until the queue says stop (handoff) or ends. */
+static void side_drain(pd_import_writer *w)
+{
+    fts_chunk *c;
+    while ((c = chunk_pop(&w->rows)) != NULL) {
+        if (!w->side_failed && !side_index_chunk(w->side_insert, c))
+            w->side_failed = true;
+        free(c);
+    }
+}
+
+/* The first builder thread, while rows are written: opens the builder's database and indexes at a
+ * lower priority (Linux sets a thread's nice value with setpriority on its thread id) until the
+ * writer asks for the handoff. */
+static void *side_first(void *arg)
 {
     pd_import_writer *w = arg;
 #ifdef __linux__
     setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
 #endif
-    sqlite3 *s = NULL;
-    sqlite3_stmt *ins = NULL;
-    bool ok = sqlite3_open_v2(w->side_path, &s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                              NULL) == SQLITE_OK &&
-              side_setup(w, s) &&
-              sqlite3_prepare_v2(s, "INSERT INTO people_fts(rowid, name, scope) VALUES (?, ?, ?)",
-                                 -1, &ins, NULL) == SQLITE_OK;
-    fts_chunk *c;
-    while ((c = chunk_pop(&w->rows)) != NULL) {
-        ok = ok && side_index_chunk(ins, c);
-        free(c);
-    }
-    sqlite3_finalize(ins);
-    ok = ok && side_exec(s, "COMMIT");
-    sqlite3_close(s);
+    w->side_failed =
+        sqlite3_open_v2(w->side_path, &w->side_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK ||
+        !side_setup(w, w->side_db) ||
+        sqlite3_prepare_v2(w->side_db,
+                           "INSERT INTO people_fts(rowid, name, scope) VALUES (?, ?, ?)", -1,
+                           &w->side_insert, NULL) != SQLITE_OK;
+    side_drain(w);
+    return NULL;
+}
+
+/* The second builder thread, of normal priority: indexes what is left, then completes the
+ * builder's database. */
+static void *side_second(void *arg)
+{
+    pd_import_writer *w = arg;
+    side_drain(w);
+    sqlite3_finalize(w->side_insert);
+    w->side_insert = NULL;
+    bool ok = !w->side_failed && side_exec(w->side_db, "COMMIT");
+    sqlite3_close(w->side_db);
+    w->side_db = NULL;
     w->side_ok = ok; /* read by the writer after pthread_join */
     return NULL;
+}
+
+/* When the last row is written: the low-priority builder stops, a normal one takes over. Without a
+ * thread, the writer finishes the builder's work itself. */
+static void side_handoff(pd_import_writer *w)
+{
+    if (!w->side || w->side_handed)
+        return;
+    w->side_handed = true;
+    chunk_handoff(&w->rows, true);
+    pthread_join(w->side_thread, NULL);
+    chunk_handoff(&w->rows, false);
+    chunk_close(&w->rows);
+    if (pthread_create(&w->side_thread, NULL, side_second, w) != 0)
+        side_second(w);
 }
 
 /* Whether the name index can be built beside: people was empty (indexes deferred), a parsing thread
@@ -471,17 +524,17 @@ static void side_start(pd_import_writer *w)
     pthread_mutex_init(&w->rows.lock, NULL);
     pthread_cond_init(&w->rows.changed, NULL);
     w->rows_ready = true;
-    if (pthread_create(&w->side_thread, NULL, side_main, w) == 0)
+    if (pthread_create(&w->side_thread, NULL, side_first, w) == 0)
         w->side = true;
 }
 
-/* Waits for the builder (it finishes the rows it was given). Returns whether its index is complete. */
+/* Waits for the builder to finish. Returns whether its index is complete. */
 static bool side_join(pd_import_writer *w)
 {
     if (!w->side)
         return false;
     if (!w->side_joined) {
-        chunk_close(&w->rows);
+        side_handoff(w); /* if the rows were not all written, it has not happened yet */
         pthread_join(w->side_thread, NULL);
         w->side_joined = true;
     }
@@ -593,6 +646,15 @@ int pd_import_writer_open(sqlite3 *db, int64_t size_hint, bool pipelined, pd_imp
         w->set_head = pd_db_prepare(db, "UPDATE households SET head_person_id = ? WHERE id = ?", err);
         rc = w->set_head ? PD_OK : PD_EDB;
     }
+    if (rc == PD_OK)
+        rc = pd_inserter_prepare_group(db, GROUP, &w->group, err);
+    if (rc == PD_OK) {
+        sqlite3_stmt *st = pd_db_prepare(db, "SELECT coalesce(max(id), 0) FROM people", err);
+        rc = st && sqlite3_step(st) == SQLITE_ROW ? PD_OK : pd_db_error(db, err);
+        if (rc == PD_OK)
+            w->last_id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
     if (rc != PD_OK) {
         pd_import_writer_close(w, false, NULL);
         return rc;
@@ -634,7 +696,9 @@ static int create_household(pd_import_writer *w, const pd_person *p, int64_t *id
     return rc;
 }
 
-static int write_row(pd_import_writer *w, pd_import_row *r, pd_err *err)
+/* Before its person is inserted: the checks SQLite does not make here, the codes to check at the
+ * end, and the household (created by its first row). */
+static int prepare_row(pd_import_writer *w, pd_import_row *r, pd_err *err)
 {
     pd_person *p = &r->p;
     if (!checks_pass(p))
@@ -644,30 +708,32 @@ static int write_row(pd_import_writer *w, pd_import_row *r, pd_err *err)
     code_set_add(&w->codes, p->unit_code);
     code_set_add(&w->codes, p->area_code);
     p->household_id = 0;
-    if (r->hh >= 0) {
-        if ((size_t)r->hh >= w->hh_cap) {
-            size_t cap = w->hh_cap ? w->hh_cap : 256;
-            while (cap <= (size_t)r->hh)
-                cap *= 2;
-            int64_t *ids = realloc(w->hh_ids, cap * sizeof *ids);
-            if (!ids)
-                abort(); /* out of memory */
-            memset(ids + w->hh_cap, 0, (cap - w->hh_cap) * sizeof *ids);
-            w->hh_ids = ids;
-            w->hh_cap = cap;
-        }
-        if (r->hh_first) {
-            int rc = create_household(w, p, &w->hh_ids[r->hh], err);
-            if (rc != PD_OK)
-                return rc;
-        }
-        p->household_id = w->hh_ids[r->hh];
+    if (r->hh < 0)
+        return PD_OK;
+    if ((size_t)r->hh >= w->hh_cap) {
+        size_t cap = w->hh_cap ? w->hh_cap : 256;
+        while (cap <= (size_t)r->hh)
+            cap *= 2;
+        int64_t *ids = realloc(w->hh_ids, cap * sizeof *ids);
+        if (!ids)
+            abort(); /* out of memory */
+        memset(ids + w->hh_cap, 0, (cap - w->hh_cap) * sizeof *ids);
+        w->hh_ids = ids;
+        w->hh_cap = cap;
     }
-    pd_fold(p->full_name, r->folded, sizeof r->folded); /* here: the parser is the busier thread */
-    int rc = pd_inserter_person_folded(&w->ins, p, r->folded, err);
-    if (rc != PD_OK)
-        return rc;
-    w->people++;
+    if (r->hh_first) {
+        int rc = create_household(w, p, &w->hh_ids[r->hh], err);
+        if (rc != PD_OK)
+            return rc;
+    }
+    p->household_id = w->hh_ids[r->hh];
+    return PD_OK;
+}
+
+/* After its person is inserted: the household's head. */
+static int finish_row(pd_import_writer *w, const pd_import_row *r, pd_err *err)
+{
+    const pd_person *p = &r->p;
     if (!r->hh_head || !p->household_id)
         return PD_OK;
     sqlite3_bind_int64(w->set_head, 1, p->id);
@@ -677,10 +743,45 @@ static int write_row(pd_import_writer *w, pd_import_row *r, pd_err *err)
     return s == SQLITE_DONE ? PD_OK : pd_db_error(w->db, err);
 }
 
+/* Up to GROUP consecutive rows: GROUP of them with one statement, fewer one by one. */
+static int write_group(pd_import_writer *w, pd_import_row *rows, int n, pd_err *err)
+{
+    for (int i = 0; i < n; i++) {
+        int rc = prepare_row(w, &rows[i], err);
+        if (rc != PD_OK)
+            return rc;
+    }
+    if (n == GROUP) {
+        pd_person *p[GROUP];
+        const char *folded[GROUP];
+        for (int i = 0; i < n; i++) {
+            p[i] = &rows[i].p;
+            folded[i] = rows[i].folded;
+        }
+        int rc = pd_inserter_people_group(&w->ins, w->group, p, folded, n, &w->last_id, err);
+        if (rc != PD_OK)
+            return rc;
+    } else {
+        for (int i = 0; i < n; i++) {
+            int rc = pd_inserter_person_folded(&w->ins, &rows[i].p, rows[i].folded, err);
+            if (rc != PD_OK)
+                return rc;
+            w->last_id = rows[i].p.id;
+        }
+    }
+    w->people += n;
+    for (int i = 0; i < n; i++) {
+        int rc = finish_row(w, &rows[i], err);
+        if (rc != PD_OK)
+            return rc;
+    }
+    return PD_OK;
+}
+
 int pd_import_writer_rows(pd_import_writer *w, pd_import_batch *b, pd_err *err)
 {
-    for (int i = 0; i < b->n; i++) {
-        int rc = write_row(w, &b->rows[i], err);
+    for (int i = 0; i < b->n; i += GROUP) {
+        int rc = write_group(w, &b->rows[i], b->n - i < GROUP ? b->n - i : GROUP, err);
         if (rc != PD_OK)
             return rc;
     }
@@ -767,6 +868,7 @@ int pd_import_writer_run(pd_import_writer *w, pd_err *err)
         chunk_push(&w->rows, w->filling);
         w->filling = NULL;
     }
+    side_handoff(w);
     return rc;
 }
 
@@ -819,6 +921,7 @@ int pd_import_writer_close(pd_import_writer *w, bool commit, pd_err *err)
     }
     side_join(w);
     sqlite3_finalize(w->set_head);
+    sqlite3_finalize(w->group);
     pd_inserter_close(&w->ins);
     pd_deferred_indexes_free(&w->deferred);
     int rc = PD_OK;

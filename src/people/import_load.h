@@ -16,7 +16,7 @@
 /* One row that passed every check, normalised. */
 typedef struct pd_import_row {
     pd_person p;       /* created_at set; id and household_id filled in by the writer */
-    char folded[256];  /* pd_fold(p.full_name), filled in by the writer */
+    char folded[256];  /* pd_fold(p.full_name) */
     int64_t line;
     int32_t hh;    /* index of its "Mã hộ" household in the file, -1 none */
     bool hh_first; /* first row of that household: the writer creates the household from it */

@@ -11,16 +11,18 @@
 #include "people/people.h"
 #include "store/db.h"
 
+#define INSERT_PEOPLE                                                                              \
+    "INSERT INTO people(full_name, name_folded, birth_date, sex, id_type, id_number, phone,"       \
+    " nationality, unit_code, area_code, district_code, province_code, address, household_id,"    \
+    " relation, occupation, note, created_at, updated_at) VALUES "
+
 int pd_inserter_open(sqlite3 *db, pd_inserter *ins, pd_err *err)
 {
     memset(ins, 0, sizeof *ins);
     ins->db = db;
     if (sqlite3_prepare_v3(db,
-                           "INSERT INTO people(full_name, name_folded, birth_date, sex, id_type,"
-                           " id_number, phone, nationality, unit_code, area_code, district_code,"
-                           " province_code, address, household_id, relation, occupation, note,"
-                           " created_at, updated_at) VALUES"
-                           " (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?18)",
+                           INSERT_PEOPLE
+                           "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?18)",
                            -1, SQLITE_PREPARE_PERSISTENT, &ins->person, NULL) != SQLITE_OK ||
         sqlite3_prepare_v3(db,
                            "INSERT INTO households(unit_code, area_code, district_code,"
@@ -107,37 +109,82 @@ static void bind_static_or_null(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-int pd_inserter_person_folded(pd_inserter *ins, pd_person *p, const char *folded, pd_err *err)
+/* Binds a person's values to parameters base+1 .. base+18 (the SQL uses base+18 twice). */
+static void bind_person(sqlite3_stmt *st, int base, pd_person *p, const char *folded)
 {
     p->updated_at = p->created_at;
     p->version = 1;
-    sqlite3_stmt *st = ins->person;
-    bind_text(st, 1, p->full_name);
-    bind_text(st, 2, folded);
-    bind_static_or_null(st, 3, p->birth_date);
-    bind_text(st, 4, p->sex);
-    bind_text(st, 5, p->id_type);
-    bind_static_or_null(st, 6, p->id_number);
-    bind_static_or_null(st, 7, p->phone);
-    bind_text(st, 8, p->nationality[0] ? p->nationality : "VN");
-    bind_text(st, 9, p->unit_code);
-    bind_static_or_null(st, 10, p->area_code);
-    bind_text(st, 11, p->district_code);
-    bind_text(st, 12, p->province_code);
-    bind_text(st, 13, p->address);
+    bind_text(st, base + 1, p->full_name);
+    bind_text(st, base + 2, folded);
+    bind_static_or_null(st, base + 3, p->birth_date);
+    bind_text(st, base + 4, p->sex);
+    bind_text(st, base + 5, p->id_type);
+    bind_static_or_null(st, base + 6, p->id_number);
+    bind_static_or_null(st, base + 7, p->phone);
+    bind_text(st, base + 8, p->nationality[0] ? p->nationality : "VN");
+    bind_text(st, base + 9, p->unit_code);
+    bind_static_or_null(st, base + 10, p->area_code);
+    bind_text(st, base + 11, p->district_code);
+    bind_text(st, base + 12, p->province_code);
+    bind_text(st, base + 13, p->address);
     if (p->household_id)
-        sqlite3_bind_int64(st, 14, p->household_id);
+        sqlite3_bind_int64(st, base + 14, p->household_id);
     else
-        sqlite3_bind_null(st, 14);
-    bind_text(st, 15, p->relation);
-    bind_text(st, 16, p->occupation);
-    bind_text(st, 17, p->note);
-    sqlite3_bind_int64(st, 18, p->created_at);
+        sqlite3_bind_null(st, base + 14);
+    bind_text(st, base + 15, p->relation);
+    bind_text(st, base + 16, p->occupation);
+    bind_text(st, base + 17, p->note);
+    sqlite3_bind_int64(st, base + 18, p->created_at);
+}
+
+int pd_inserter_person_folded(pd_inserter *ins, pd_person *p, const char *folded, pd_err *err)
+{
+    sqlite3_stmt *st = ins->person;
+    bind_person(st, 0, p, folded);
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
         return pd_db_error(ins->db, err);
     p->id = sqlite3_last_insert_rowid(ins->db);
+    return PD_OK;
+}
+
+int pd_inserter_prepare_group(sqlite3 *db, int n, sqlite3_stmt **out, pd_err *err)
+{
+    pd_buf sql;
+    pd_buf_init(&sql);
+    pd_buf_puts(&sql, INSERT_PEOPLE);
+    for (int k = 0; k < n; k++) {
+        int b = 18 * k;
+        pd_buf_printf(&sql, "%s(", k ? "," : "");
+        for (int i = 1; i <= 18; i++)
+            pd_buf_printf(&sql, "?%d,", b + i);
+        pd_buf_printf(&sql, "?%d)", b + 18);
+    }
+    *out = NULL;
+    int rc = sqlite3_prepare_v3(db, sql.data, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) == SQLITE_OK
+                 ? PD_OK
+                 : pd_db_error(db, err);
+    pd_buf_free(&sql);
+    return rc;
+}
+
+int pd_inserter_people_group(pd_inserter *ins, sqlite3_stmt *group, pd_person *const *p,
+                             const char *const *folded, int n, int64_t *last_id, pd_err *err)
+{
+    for (int k = 0; k < n; k++)
+        bind_person(group, 18 * k, p[k], folded[k]);
+    int s = sqlite3_step(group);
+    sqlite3_reset(group);
+    if (s != SQLITE_DONE)
+        return pd_db_error(ins->db, err);
+    int64_t last = sqlite3_last_insert_rowid(ins->db);
+    if (sqlite3_changes(ins->db) != n || last != *last_id + n)
+        return pd_fail(err, PD_EDB, "", "Lỗi cơ sở dữ liệu: mã người không liên tiếp (%lld, %lld)",
+                       (long long)*last_id, (long long)last);
+    for (int k = 0; k < n; k++)
+        p[k]->id = *last_id + 1 + k;
+    *last_id = last;
     return PD_OK;
 }
 

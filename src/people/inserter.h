@@ -15,6 +15,15 @@
  * text is bound without a copy: they must stay put until the call returns. Sets p->id. */
 int pd_inserter_person_folded(pd_inserter *ins, pd_person *p, const char *folded, pd_err *err);
 
+/* A statement inserting n people at once (one VALUES row each), for pd_inserter_people_group.
+ * Finalize it before closing the connection. */
+int pd_inserter_prepare_group(sqlite3 *db, int n, sqlite3_stmt **out, pd_err *err);
+/* Inserts n people with group (prepared for n) in one step: the per-statement work of SQLite is
+ * paid once per group. Their ids follow *last_id, the id of the row inserted last (or max(id)):
+ * checked, set in each p[k]->id, and *last_id advances. folded[k] == pd_fold(p[k]->full_name). */
+int pd_inserter_people_group(pd_inserter *ins, sqlite3_stmt *group, pd_person *const *p,
+                             const char *const *folded, int n, int64_t *last_id, pd_err *err);
+
 /* Bulk mode (pd_inserter_open_bulk) when the caller filled the name index itself: restores the
  * trigger without indexing anything (pd_inserter_finish is a no-op afterwards). */
 int pd_inserter_finish_filled(pd_inserter *ins, pd_err *err);
