@@ -43,11 +43,6 @@ static bool bits_from(const json_t *body, const char *key, int (*bit)(const char
     return true;
 }
 
-static bool copy(const json_t *b, const char *key, char *out, size_t cap, pd_resp *resp)
-{
-    return pd_json_copy(b, key, out, cap, resp);
-}
-
 /* birth_year (number or text) or birth_date (text) into the person's birth_date. */
 static bool birth_from(const json_t *b, pd_person *p, pd_resp *resp)
 {
@@ -57,30 +52,25 @@ static bool birth_from(const json_t *b, pd_person *p, pd_resp *resp)
         return true;
     }
     if (y && !json_is_null(y))
-        return copy(b, "birth_year", p->birth_date, sizeof p->birth_date, resp);
-    return copy(b, "birth_date", p->birth_date, sizeof p->birth_date, resp);
+        return pd_json_copy(b, "birth_year", p->birth_date, sizeof p->birth_date, resp);
+    return pd_json_copy(b, "birth_date", p->birth_date, sizeof p->birth_date, resp);
 }
 
 static bool identity_from(const json_t *b, pd_person *p, pd_resp *resp)
 {
-    struct {
-        const char *key;
-        char *out;
-        size_t cap;
-    } f[] = {{"full_name", p->full_name, sizeof p->full_name},
-             {"sex", p->sex, sizeof p->sex},
-             {"id_type", p->id_type, sizeof p->id_type},
-             {"id_number", p->id_number, sizeof p->id_number},
-             {"phone", p->phone, sizeof p->phone},
-             {"unit_code", p->unit_code, sizeof p->unit_code},
-             {"area_code", p->area_code, sizeof p->area_code},
-             {"address", p->address, sizeof p->address}};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (!copy(b, f[i].key, f[i].out, f[i].cap, resp))
-            return false;
+    const pd_json_field f[] = {{"full_name", p->full_name, sizeof p->full_name},
+                               {"sex", p->sex, sizeof p->sex},
+                               {"id_type", p->id_type, sizeof p->id_type},
+                               {"id_number", p->id_number, sizeof p->id_number},
+                               {"phone", p->phone, sizeof p->phone},
+                               {"unit_code", p->unit_code, sizeof p->unit_code},
+                               {"area_code", p->area_code, sizeof p->area_code},
+                               {"address", p->address, sizeof p->address}};
+    if (!pd_json_copy_fields(b, f, sizeof f / sizeof f[0], resp))
+        return false;
     const json_t *nat = json_object_get(b, "nationality");
     if (nat && !json_is_null(nat) &&
-        !copy(b, "nationality", p->nationality, sizeof p->nationality, resp))
+        !pd_json_copy(b, "nationality", p->nationality, sizeof p->nationality, resp))
         return false;
     return birth_from(b, p, resp);
 }
@@ -90,7 +80,7 @@ static bool travel_from(const json_t *b, char *out, size_t cap, pd_resp *resp)
 {
     const json_t *t = json_object_get(b, "travel");
     if (!json_is_array(t))
-        return copy(b, "travel", out, cap, resp);
+        return pd_json_copy(b, "travel", out, cap, resp);
     pd_buf buf;
     pd_buf_init(&buf);
     size_t i;
@@ -125,9 +115,9 @@ static bool places_from(const json_t *b, pd_declaration_in *in, pd_resp *resp)
         pd_place_visit *p = &in->places[i];
         if (!json_is_object(v))
             return bad(resp, "places", "Mỗi nơi đã đến phải có địa phương, tên nơi và ngày");
-        if (!copy(v, "unit_code", p->unit_code, sizeof p->unit_code, resp) ||
-            !copy(v, "place", p->place, sizeof p->place, resp) ||
-            !copy(v, "date", p->date, sizeof p->date, resp))
+        if (!pd_json_copy(v, "unit_code", p->unit_code, sizeof p->unit_code, resp) ||
+            !pd_json_copy(v, "place", p->place, sizeof p->place, resp) ||
+            !pd_json_copy(v, "date", p->date, sizeof p->date, resp))
             return false;
     }
     in->nplaces = (int)json_array_size(a);
@@ -152,7 +142,7 @@ bool pd_declare_from_json(const json_t *body, bool daily, pd_declaration_in *in,
     if (!bits_from(body, "symptoms", pd_symptom_bit, &in->symptoms, "Triệu chứng", resp) ||
         !bits_from(body, "exposures", pd_exposure_bit, &in->exposures, "Câu trả lời dịch tễ",
                    resp) ||
-        !copy(body, "note", in->note, sizeof in->note, resp))
+        !pd_json_copy(body, "note", in->note, sizeof in->note, resp))
         return false;
     if (daily)
         return true;

@@ -1,4 +1,5 @@
-/* Request and response helpers for handlers: query arguments, JSON bodies, errors mapped to statuses. */
+/* Request and response helpers for handlers: query arguments, JSON bodies, errors mapped to
+ * statuses. */
 #include "http/http.h"
 
 #include <microhttpd.h>
@@ -164,6 +165,14 @@ bool pd_json_copy(const json_t *obj, const char *key, char *out, size_t cap, pd_
         return false;
     }
     memcpy(out, json_string_value(v), json_string_length(v) + 1);
+    return true;
+}
+
+bool pd_json_copy_fields(const json_t *obj, const pd_json_field *fields, size_t n, pd_resp *resp)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!pd_json_copy(obj, fields[i].key, fields[i].out, fields[i].cap, resp))
+            return false;
     return true;
 }
 

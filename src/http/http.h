@@ -1,6 +1,6 @@
 /* The HTTP layer's view of one request and its response, shared by the server and every feature's
- * api.c. Handlers read the request (already authenticated and CSRF-checked by the server) and fill the
- * response; they never touch libmicrohttpd themselves. */
+ * api.c. Handlers read the request (already authenticated and CSRF-checked by the server) and fill
+ * the response; they never touch libmicrohttpd themselves. */
 #ifndef PD_HTTP_H
 #define PD_HTTP_H
 
@@ -13,8 +13,8 @@
 #include "base/err.h"
 #include "http/jsonw.h"
 
-#define PD_JSON_BODY_MAX (1u << 20)        /* 1 MiB */
-#define PD_UPLOAD_BODY_MAX (200u << 20)    /* 200 MiB, imports only */
+#define PD_JSON_BODY_MAX (1u << 20)     /* 1 MiB */
+#define PD_UPLOAD_BODY_MAX (200u << 20) /* 200 MiB, imports only */
 #define PD_MAX_PATH_PARAMS 4
 
 typedef struct pd_req {
@@ -43,8 +43,8 @@ typedef struct pd_header {
 
 typedef struct pd_resp {
     int status;
-    json_t *json;      /* sent as application/json; owned by the response */
-    char *raw;         /* or raw bytes (malloc'd, owned) */
+    json_t *json; /* sent as application/json; owned by the response */
+    char *raw;    /* or raw bytes (malloc'd, owned) */
     size_t raw_len;
     const unsigned char *static_data; /* or bytes that live forever (embedded assets) */
     size_t static_len;
@@ -83,6 +83,14 @@ void pd_resp_header(pd_resp *resp, const char *name, const char *value);
 const char *pd_json_str(const json_t *obj, const char *key);
 /* Copies a string member into out; false (and resp 400) if present but not a string. */
 bool pd_json_copy(const json_t *obj, const char *key, char *out, size_t cap, pd_resp *resp);
+/* A string member of a body and where it goes: copies many with pd_json_copy_fields(). */
+typedef struct pd_json_field {
+    const char *key;
+    char *out;
+    size_t cap;
+} pd_json_field;
+/* pd_json_copy() for each field in turn; false (and resp 400) at the first that is not a string. */
+bool pd_json_copy_fields(const json_t *obj, const pd_json_field *fields, size_t n, pd_resp *resp);
 /* ISO 8601 local time string for a Unix time, as a new JSON string (null for 0). */
 json_t *pd_json_time(long long unix_seconds);
 

@@ -134,26 +134,21 @@ int pd_api_person_get(pd_req *req, pd_resp *resp)
 /* Copies the PERSON fields of a JSON body into p. */
 static bool person_from_json(const json_t *b, pd_person *p, pd_resp *resp)
 {
-    struct {
-        const char *key;
-        char *out;
-        size_t cap;
-    } f[] = {{"full_name", p->full_name, sizeof p->full_name},
-             {"birth_date", p->birth_date, sizeof p->birth_date},
-             {"sex", p->sex, sizeof p->sex},
-             {"id_type", p->id_type, sizeof p->id_type},
-             {"id_number", p->id_number, sizeof p->id_number},
-             {"phone", p->phone, sizeof p->phone},
-             {"nationality", p->nationality, sizeof p->nationality},
-             {"unit_code", p->unit_code, sizeof p->unit_code},
-             {"area_code", p->area_code, sizeof p->area_code},
-             {"address", p->address, sizeof p->address},
-             {"relation", p->relation, sizeof p->relation},
-             {"occupation", p->occupation, sizeof p->occupation},
-             {"note", p->note, sizeof p->note}};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (!pd_json_copy(b, f[i].key, f[i].out, f[i].cap, resp))
-            return false;
+    const pd_json_field f[] = {{"full_name", p->full_name, sizeof p->full_name},
+                               {"birth_date", p->birth_date, sizeof p->birth_date},
+                               {"sex", p->sex, sizeof p->sex},
+                               {"id_type", p->id_type, sizeof p->id_type},
+                               {"id_number", p->id_number, sizeof p->id_number},
+                               {"phone", p->phone, sizeof p->phone},
+                               {"nationality", p->nationality, sizeof p->nationality},
+                               {"unit_code", p->unit_code, sizeof p->unit_code},
+                               {"area_code", p->area_code, sizeof p->area_code},
+                               {"address", p->address, sizeof p->address},
+                               {"relation", p->relation, sizeof p->relation},
+                               {"occupation", p->occupation, sizeof p->occupation},
+                               {"note", p->note, sizeof p->note}};
+    if (!pd_json_copy_fields(b, f, sizeof f / sizeof f[0], resp))
+        return false;
     json_t *hh = json_object_get(b, "household_id");
     if (hh && !json_is_null(hh) && !json_is_integer(hh))
         return pd_resp_error(resp, 400, "invalid", "household_id", "household_id phải là số"),
@@ -216,8 +211,9 @@ static int write_person(pd_req *req, pd_resp *resp, bool create)
     return answer_person(resp, create ? 201 : 200, req->db, &p);
 }
 
-/* A role that may not change people gets 403 whatever the id (docs/api.md: "a role that may not use an
- * endpoint at all gets 403"), before any lookup could answer 404 or the body could answer 400. */
+/* A role that may not change people gets 403 whatever the id (docs/api.md: "a role that may not use
+ * an endpoint at all gets 403"), before any lookup could answer 404 or the body could answer 400.
+ */
 static bool may_write(pd_req *req, pd_resp *resp)
 {
     if (pd_actor_can(&req->actor, PD_PERM_PEOPLE_WRITE))
@@ -248,11 +244,10 @@ int pd_api_person_update(pd_req *req, pd_resp *resp)
 static json_t *household_json(pd_req *req, const pd_household *h)
 {
     pd_unit_info u;
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i}", "id", (json_int_t)h->id,
-                          "unit_code", h->unit_code, "unit_name",
-                          unit_name(req->db, h->unit_code, &u), "area_code", h->area_code,
-                          "address", h->address, "head_name", h->head_name, "member_count",
-                          h->member_count);
+    json_t *j = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:i}", "id", (json_int_t)h->id, "unit_code", h->unit_code,
+        "unit_name", unit_name(req->db, h->unit_code, &u), "area_code", h->area_code, "address",
+        h->address, "head_name", h->head_name, "member_count", h->member_count);
     json_object_set_new(j, "head_person_id",
                         h->head_person_id ? json_integer(h->head_person_id) : json_null());
     return j;
@@ -277,9 +272,9 @@ int pd_api_households_list(pd_req *req, pd_resp *resp)
     hh_ctx c = {req, json_array(), 0};
     pd_err err;
     bool more;
-    if (pd_households_list(req->db, &req->actor, pd_req_query(req, "unit"),
-                           pd_req_query_int(req, "after", 0), (int)pd_req_query_int(req, "limit", 50),
-                           add_household, &c, &more, &err) != PD_OK) {
+    if (pd_households_list(
+            req->db, &req->actor, pd_req_query(req, "unit"), pd_req_query_int(req, "after", 0),
+            (int)pd_req_query_int(req, "limit", 50), add_household, &c, &more, &err) != PD_OK) {
         json_decref(c.items);
         return pd_resp_err(resp, &err);
     }

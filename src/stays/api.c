@@ -121,21 +121,16 @@ static bool stay_from_json(pd_req *req, pd_resp *resp, pd_stay *s)
     if (!b)
         return false;
     memset(s, 0, sizeof *s);
-    struct {
-        const char *key;
-        char *out;
-        size_t cap;
-    } f[] = {{"full_name", s->full_name, sizeof s->full_name},
-             {"birth_date", s->birth_date, sizeof s->birth_date},
-             {"sex", s->sex, sizeof s->sex},
-             {"passport", s->passport, sizeof s->passport},
-             {"nationality", s->nationality, sizeof s->nationality},
-             {"arrive_date", s->arrive_date, sizeof s->arrive_date},
-             {"leave_date", s->leave_date, sizeof s->leave_date},
-             {"room", s->room, sizeof s->room}};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (!pd_json_copy(b, f[i].key, f[i].out, f[i].cap, resp))
-            return false;
+    const pd_json_field f[] = {{"full_name", s->full_name, sizeof s->full_name},
+                               {"birth_date", s->birth_date, sizeof s->birth_date},
+                               {"sex", s->sex, sizeof s->sex},
+                               {"passport", s->passport, sizeof s->passport},
+                               {"nationality", s->nationality, sizeof s->nationality},
+                               {"arrive_date", s->arrive_date, sizeof s->arrive_date},
+                               {"leave_date", s->leave_date, sizeof s->leave_date},
+                               {"room", s->room, sizeof s->room}};
+    if (!pd_json_copy_fields(b, f, sizeof f / sizeof f[0], resp))
+        return false;
     json_t *v = json_object_get(b, "venue_id");
     if (v && !json_is_null(v) && !json_is_integer(v))
         return pd_resp_error(resp, 400, "invalid", "venue_id", "venue_id phải là số"), false;

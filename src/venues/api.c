@@ -110,20 +110,16 @@ int pd_api_venue_get(pd_req *req, pd_resp *resp)
 /* Copies the editable VENUE fields of a JSON body into v. */
 static bool venue_from_json(const json_t *b, pd_venue *v, pd_resp *resp)
 {
-    struct {
-        const char *key;
-        char *out;
-        size_t cap;
-    } f[] = {{"name", v->name, sizeof v->name},
-             {"kind", v->kind, sizeof v->kind},
-             {"unit_code", v->unit_code, sizeof v->unit_code},
-             {"area_code", v->area_code, sizeof v->area_code},
-             {"address", v->address, sizeof v->address},
-             {"responsible_name", v->responsible_name, sizeof v->responsible_name},
-             {"responsible_phone", v->responsible_phone, sizeof v->responsible_phone}};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (!pd_json_copy(b, f[i].key, f[i].out, f[i].cap, resp))
-            return false;
+    const pd_json_field f[] = {
+        {"name", v->name, sizeof v->name},
+        {"kind", v->kind, sizeof v->kind},
+        {"unit_code", v->unit_code, sizeof v->unit_code},
+        {"area_code", v->area_code, sizeof v->area_code},
+        {"address", v->address, sizeof v->address},
+        {"responsible_name", v->responsible_name, sizeof v->responsible_name},
+        {"responsible_phone", v->responsible_phone, sizeof v->responsible_phone}};
+    if (!pd_json_copy_fields(b, f, sizeof f / sizeof f[0], resp))
+        return false;
     json_t *stay = json_object_get(b, "default_stay_minutes");
     if (stay && !json_is_null(stay) && !json_is_integer(stay))
         return pd_resp_error(resp, 400, "invalid", "default_stay_minutes",
