@@ -2,12 +2,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases/cli.h"
 #include "cli/cli.h"
 #include "declare/cli.h"
 #include "demo/demo.h"
 #include "http/serve.h"
 #include "ingest/cli.h"
 #include "people/transfer_cli.h"
+#include "trace/cli.h"
 #include "venues/cli.h"
 
 typedef struct command {
@@ -29,6 +31,8 @@ static const command commands[] = {
     {"declare", pd_cmd_declare,
      "declare outbreak-add|outbreak-end|outbreak-list|alerts|revoke --db DB ...   vùng dịch, cảnh báo"},
     {"ingest", pd_cmd_ingest, "ingest --db DB --kind checkins|declarations [--json] TỆP   nhận dữ liệu"},
+    {"case", pd_cmd_case, "case list|add --db DB ...   ca bệnh F0: danh sách, xác định (kèm truy vết)"},
+    {"trace", pd_cmd_trace, "trace --db DB --case MÃ [--min-overlap PHÚT] [--json]   truy vết F1, F2"},
     {"venue", pd_cmd_venue, "venue list|add|poster --db DB ...   địa điểm và áp phích mã QR"},
 };
 

@@ -25,7 +25,8 @@ static const struct {
                   {PD_PERM_VENUES_READ, "venues.read"},     {PD_PERM_VENUES_WRITE, "venues.write"},
                   {PD_PERM_CHECKINS_READ, "checkins.read"}, {PD_PERM_CHECKIN_SCAN, "checkin.scan"},
                   {PD_PERM_STAYS_READ, "stays.read"},       {PD_PERM_STAYS_WRITE, "stays.write"},
-                  {PD_PERM_INGEST, "ingest"}};
+                  {PD_PERM_INGEST, "ingest"},               {PD_PERM_CASES_READ, "cases.read"},
+                  {PD_PERM_CASES_WRITE, "cases.write"},     {PD_PERM_TRACE, "trace"}};
 
 static json_t *user_json(sqlite3 *db, const pd_actor *a, const char *display_name)
 {

@@ -54,7 +54,8 @@ bool pd_actor_can(const pd_actor *actor, pd_perm perm)
     case PD_ROLE_TEAM:
         return perm == PD_PERM_UNITS_READ || perm == PD_PERM_PEOPLE_READ ||
                perm == PD_PERM_DECLARE_ASSIST || perm == PD_PERM_DECLARATIONS_READ ||
-               perm == PD_PERM_VENUES_READ || perm == PD_PERM_CHECKIN_SCAN;
+               perm == PD_PERM_VENUES_READ || perm == PD_PERM_CHECKIN_SCAN ||
+               perm == PD_PERM_CASES_READ;
     case PD_ROLE_VIEWER:
         return perm == PD_PERM_UNITS_READ;
     case PD_ROLE_POLICE:

@@ -42,6 +42,9 @@ typedef enum pd_perm {
     PD_PERM_STAYS_READ,
     PD_PERM_STAYS_WRITE,
     PD_PERM_INGEST,             /* bulk ingest of check-ins and declarations from other systems */
+    PD_PERM_CASES_READ,         /* cases (F0), their contacts and the hand-off lists in scope */
+    PD_PERM_CASES_WRITE,        /* confirm cases, change their status, add contacts by hand */
+    PD_PERM_TRACE,              /* run tracing and save what it found; lockdown suggestions */
 } pd_perm;
 
 /* Scope levels: which column of a record the scope filters on. */

@@ -39,3 +39,18 @@ int pd_age_on(const pd_date *birth, const pd_date *day)
         age--;
     return age;
 }
+
+int64_t pd_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int64_t pd_local_midnight(const pd_date *d)
+{
+    return pd_days_from_civil(d->year, d->month, d->day) * 86400 - PD_TZ_OFFSET_SECONDS;
+}

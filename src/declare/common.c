@@ -43,23 +43,12 @@ void pd_declaration_init(pd_declaration_in *in)
     pd_strlcpy(in->person.nationality, "VN", sizeof in->person.nationality);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 bool pd_declare_date_days(const char *s, int64_t *days)
 {
     pd_date d;
     if (!s || !pd_date_parse(s, &d) || d.month == 0)
         return false;
-    *days = days_from_civil(d.year, d.month, d.day);
+    *days = pd_days_from_civil(d.year, d.month, d.day);
     return true;
 }
 

@@ -157,6 +157,8 @@ static void print_activity(const pd_demo_summary *s)
            thousands(a->alerts_open, n3, sizeof n3), thousands(a->alerts_done, to, sizeof to));
     printf("  %s lượt check-in; %lld khách nước ngoài lưu trú (%lld đang lưu trú)\n",
            thousands(a->checkins, n1, sizeof n1), (long long)a->stays, (long long)a->stays_present);
+    printf("  %d ca bệnh (F0) trong các chuỗi lây nhiễm; %s F1, %s F2 đã truy vết\n", a->cases,
+           thousands(a->contacts_f1, n1, sizeof n1), thousands(a->contacts_f2, n2, sizeof n2));
     if (a->outbreak_areas)
         printf("  Vùng dịch: %s (%s), từ ngày %s\n", a->outbreak_name, a->outbreak_unit,
                vn_date(a->outbreak_from, ob, sizeof ob));
@@ -229,6 +231,9 @@ static json_t *activity_json(const pd_demo_activity *a)
                           (json_int_t)a->alerts_done, "checkins", (json_int_t)a->checkins, "stays",
                           (json_int_t)a->stays, "stays_present", (json_int_t)a->stays_present,
                           "main_market_id", (json_int_t)a->main_market_id);
+    json_object_set_new(o, "cases", json_integer(a->cases));
+    json_object_set_new(o, "contacts_f1", json_integer(a->contacts_f1));
+    json_object_set_new(o, "contacts_f2", json_integer(a->contacts_f2));
     if (a->outbreak_areas)
         json_object_set_new(o, "outbreak_area",
                             json_pack("{s:s, s:s, s:s}", "unit_code", a->outbreak_unit, "name",

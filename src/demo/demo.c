@@ -489,6 +489,8 @@ static int run(builder *b, double scale)
         rc = add_all_areas(b, scale);
     if (rc == PD_OK)
         rc = write_people(b, scale);
+    if (rc == PD_OK)
+        rc = demo_cases_write(b->db, &b->rng, b->out->district_code, &b->out->activity, b->err);
     return rc;
 }
 

@@ -59,6 +59,8 @@ typedef struct pd_demo_activity {
     char outbreak_name[160]; /* "Thôn 2, Xã Dương Quang" */
     char outbreak_from[12];
     int64_t main_market_id; /* the venue of the demo account "cho" */
+    int cases;              /* the outbreak: confirmed cases, traced */
+    int64_t contacts_f1, contacts_f2;
 } pd_demo_activity;
 
 typedef struct pd_demo_summary {

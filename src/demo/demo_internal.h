@@ -6,7 +6,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sqlite3.h>
 #include <stdint.h>
+
+#include "base/err.h"
 
 /* ---- rng.c: xoshiro256** seeded through splitmix64; never rand(). ---- */
 typedef struct demo_rng {
@@ -86,5 +89,11 @@ void demo_ids_init(demo_ids *ids, uint64_t seed);
 bool demo_ids_cccd(demo_ids *ids, demo_rng *r, int birth_year, char sex, char *out, size_t cap);
 bool demo_ids_cmnd(demo_ids *ids, char *out, size_t cap);
 bool demo_ids_phone(demo_ids *ids, demo_rng *r, char *out, size_t cap);
+
+/* The outbreak (cases.c): clusters seeded at venues, confirmed and traced generation by
+ * generation, after the activity is committed. */
+struct pd_demo_activity;
+int demo_cases_write(sqlite3 *db, demo_rng *rng, const char *district_code,
+                     struct pd_demo_activity *out, pd_err *err);
 
 #endif

@@ -87,4 +87,21 @@ int pd_api_public_units(pd_req *req, pd_resp *resp);
 int pd_api_public_declare(pd_req *req, pd_resp *resp);
 int pd_api_public_daily(pd_req *req, pd_resp *resp);
 
+/* cases/api.c */
+int pd_api_cases_list(pd_req *req, pd_resp *resp);
+int pd_api_case_create(pd_req *req, pd_resp *resp);
+int pd_api_case_get(pd_req *req, pd_resp *resp);
+int pd_api_case_status(pd_req *req, pd_resp *resp);
+int pd_api_case_source(pd_req *req, pd_resp *resp);
+int pd_api_case_contact_add(pd_req *req, pd_resp *resp);
+int pd_api_lockdown(pd_req *req, pd_resp *resp);
+
+/* trace/api.c, trace/handoff_api.c */
+int pd_api_case_trace(pd_req *req, pd_resp *resp);
+int pd_api_case_contacts(pd_req *req, pd_resp *resp);
+int pd_api_case_sources(pd_req *req, pd_resp *resp);
+int pd_api_chains(pd_req *req, pd_resp *resp);
+int pd_api_handoff(pd_req *req, pd_resp *resp);
+int pd_api_handoff_xlsx(pd_req *req, pd_resp *resp);
+
 #endif

@@ -8,6 +8,12 @@
 
 const pd_route pd_routes[] = {
     {"POST", "/api/login", pd_api_login, PD_ROUTE_PUBLIC},
+    {"POST", "/api/cases/:id/trace", pd_api_case_trace, 0},
+    {"GET", "/api/cases/:id/contacts", pd_api_case_contacts, 0},
+    {"GET", "/api/cases/:id/sources", pd_api_case_sources, 0},
+    {"GET", "/api/chains", pd_api_chains, 0},
+    {"GET", "/api/handoff", pd_api_handoff, 0},
+    {"GET", "/api/exports/handoff.xlsx", pd_api_handoff_xlsx, 0},
     {"POST", "/api/logout", pd_api_logout, 0},
     {"GET", "/api/me", pd_api_me, 0},
     {"GET", "/api/users", pd_api_users_list, 0},
@@ -71,6 +77,13 @@ const pd_route pd_routes[] = {
     {"GET", "/api/public/units", pd_api_public_units, PD_ROUTE_PUBLIC},
     {"POST", "/api/public/declarations", pd_api_public_declare, PD_ROUTE_PUBLIC},
     {"POST", "/api/public/declarations/daily", pd_api_public_daily, PD_ROUTE_PUBLIC},
+    {"GET", "/api/cases", pd_api_cases_list, 0},
+    {"POST", "/api/cases", pd_api_case_create, 0},
+    {"GET", "/api/cases/:id", pd_api_case_get, 0},
+    {"POST", "/api/cases/:id/status", pd_api_case_status, 0},
+    {"POST", "/api/cases/:id/source", pd_api_case_source, 0},
+    {"POST", "/api/cases/:id/contacts", pd_api_case_contact_add, 0},
+    {"GET", "/api/lockdown", pd_api_lockdown, 0},
     {NULL, NULL, NULL, 0},
 };
 

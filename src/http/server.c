@@ -24,6 +24,7 @@
 #include "http/http.h"
 #include "http/routes.h"
 #include "http/serve.h"
+#include "trace/trace.h"
 #include "http/static.h"
 #include "store/db.h"
 #include "venues/venues.h"
@@ -428,6 +429,7 @@ int pd_cmd_serve(int argc, char **argv)
     pd_checkin_writer_stop(); /* answers every queued check-in: no connection stays suspended */
     MHD_stop_daemon(d);
     pd_audit_writer_stop();
+    pd_trace_shared_close();
     printf("Đã dừng.\n");
     return 0;
 }

@@ -86,15 +86,6 @@ static int days_in_month(int y, int m)
     return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : d[m - 1];
 }
 
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* The date part: "YYYY-MM-DD" or "D/M/YYYY"; returns the characters used, 0 if none. */
 static int parse_date(const char *s, int *y, int *m, int *d)
 {
@@ -175,7 +166,7 @@ bool pd_ingest_parse_time(const char *text, int64_t *out)
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m) || h > 23 ||
         mi > 59 || sec > 59)
         return false;
-    *out = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    *out = pd_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + sec - off;
     return true;
 }
 

@@ -317,6 +317,107 @@ const char *const pd_migrations[] = {
 
     /* 4: declarations by time alone, for the country-wide dashboard counts of today. */
     "CREATE INDEX declarations_at ON declarations(declared_at);",
+
+    /* 5: cases (F0), what tracing found (F1/F2 with evidence), contacts declared by a case or
+     * added by hand, and the pending quarantine orders tracing leaves for each F1. */
+    "CREATE TABLE cases ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  confirmed_at INTEGER NOT NULL,"
+    "  onset_date TEXT,"          /* YYYY-MM-DD local; NULL when without symptoms */
+    "  sample_date TEXT NOT NULL," /* YYYY-MM-DD local, the positive sample */
+    "  found_in TEXT NOT NULL CHECK (found_in IN ('community','quarantine','imported')),"
+    "  basis TEXT NOT NULL CHECK (basis IN ('pcr','antigen_f1','antigen_link','antigen_twice',"
+    "    'entered')),"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','recovered','died',"
+    "    'transferred')),"
+    "  status_at INTEGER NOT NULL,"
+    "  infectious_until INTEGER NOT NULL," /* end of the transmission window (isolation) */
+    "  source_case_id INTEGER REFERENCES cases(id)," /* the likely source, once named */
+    "  unit_code TEXT NOT NULL," /* the person's place when confirmed: scope and lists */
+    "  area_code TEXT,"
+    "  district_code TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  confirmed_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  traced_at INTEGER"
+    ");"
+    "CREATE UNIQUE INDEX cases_person_active ON cases(person_id) WHERE status = 'active';"
+    "CREATE INDEX cases_person ON cases(person_id);"
+    "CREATE INDEX cases_unit ON cases(unit_code, confirmed_at);"
+    "CREATE INDEX cases_district ON cases(district_code, confirmed_at);"
+    "CREATE INDEX cases_province ON cases(province_code, confirmed_at);"
+    "CREATE INDEX cases_confirmed ON cases(confirmed_at);"
+    "CREATE TABLE case_status_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  status TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  by_user INTEGER,"
+    "  note TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX case_status_log_case ON case_status_log(case_id, at);"
+    "CREATE TABLE case_contacts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('declared','manual')),"
+    "  contact_at INTEGER," /* when they met; NULL: the whole window */
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_by INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (case_id, person_id, kind)"
+    ");"
+    "CREATE TABLE contacts ("
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  person_id INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL CHECK (level IN (1, 2)),"
+    "  via_person_id INTEGER," /* F2: the F1 they met */
+    "  exposure_at INTEGER NOT NULL,"
+    "  evidence TEXT NOT NULL," /* JSON array, see trace.h */
+    "  unit_code TEXT NOT NULL," /* the contact's place: scope and hand-off lists */
+    "  area_code TEXT,"
+    "  district_code TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL,"
+    "  found_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (case_id, person_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX contacts_person ON contacts(person_id);"
+    "CREATE INDEX contacts_unit ON contacts(unit_code, level);"
+    "CREATE INDEX contacts_district ON contacts(district_code, level);"
+    "CREATE INDEX contacts_province ON contacts(province_code, level);"
+    "CREATE TABLE quarantine_orders ("
+    "  id INTEGER PRIMARY KEY,"
+    "  person_id INTEGER NOT NULL REFERENCES people(id),"
+    "  case_id INTEGER REFERENCES cases(id),"
+    "  reason TEXT NOT NULL CHECK (reason IN ('f1','arrival','other')),"
+    "  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','active','done',"
+    "    'cancelled')),"
+    "  rule TEXT NOT NULL,"           /* the dispatch the schedule follows */
+    "  start_date TEXT NOT NULL,"     /* YYYY-MM-DD: day 1 is the day after exposure */
+    "  quarantine_days INTEGER NOT NULL,"
+    "  place TEXT NOT NULL,"          /* 'centralised' or 'home' */
+    "  monitoring_days INTEGER NOT NULL,"
+    "  test_days TEXT NOT NULL,"      /* JSON array of day numbers in quarantine */
+    "  monitoring_test_days TEXT NOT NULL DEFAULT '[]',"
+    "  started_at INTEGER,"           /* when quarantine actually began */
+    "  ended_at INTEGER,"
+    "  unit_code TEXT NOT NULL,"
+    "  district_code TEXT NOT NULL,"
+    "  province_code TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (person_id, case_id)"
+    ");"
+    "CREATE INDEX quarantine_orders_person ON quarantine_orders(person_id);"
+    "CREATE INDEX quarantine_orders_unit ON quarantine_orders(unit_code, status);"
+    "CREATE INDEX quarantine_orders_district ON quarantine_orders(district_code, status);"
+    "CREATE INDEX quarantine_orders_province ON quarantine_orders(province_code, status);"
+    "CREATE TABLE settings (" /* deployment-wide settings, see quarantine.h */
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ");",
 };
 
 const int pd_migration_count = (int)(sizeof pd_migrations / sizeof pd_migrations[0]);

@@ -56,12 +56,14 @@ const WRITER = ['units.read', 'areas.write', 'people.read', 'people.write', 'peo
 // Issue 3's permissions: declarations, alerts, venues, check-ins, stays, ingest.
 const EPI = ['declare.assist', 'declarations.read', 'alerts.act', 'venues.read', 'venues.write', 'checkins.read',
   'checkin.scan', 'stays.read', 'stays.write'];
+// Issue 4's: cases and tracing.
+const CASE_PERMS = ['cases.read', 'cases.write', 'trace'];
 const PERMS = {
-  admin: [...WRITER, ...EPI, 'outbreak.write', 'ingest', 'audit.read', 'users.manage'],
-  province: [...WRITER, ...EPI, 'outbreak.write', 'ingest'],
-  district: [...WRITER, ...EPI, 'outbreak.write', 'ingest'],
-  commune: [...WRITER, ...EPI],
-  team: ['units.read', 'people.read', 'declare.assist', 'declarations.read', 'venues.read', 'checkin.scan'],
+  admin: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS, 'audit.read', 'users.manage'],
+  province: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS],
+  district: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS],
+  commune: [...WRITER, ...EPI, ...CASE_PERMS],
+  team: ['units.read', 'people.read', 'declare.assist', 'declarations.read', 'venues.read', 'checkin.scan', 'cases.read'],
   viewer: ['units.read'],
 };
 

@@ -57,7 +57,7 @@ for (const vp of VIEWPORTS) {
       assert.match(userText, /Đăng xuất/);
       const labels = await navLabels(page);
       for (const l of ['Tổng quan', 'Dân cư', 'Hộ gia đình', 'Đơn vị hành chính', 'Nhập dữ liệu', 'Nhật ký truy cập', 'Tài khoản',
-        'Khai báo y tế', 'Ca bệnh F0', 'Truy vết', 'Xét nghiệm', 'Cách ly', 'Điều trị', 'Tiêm chủng', 'Cấp độ dịch',
+        'Khai báo y tế', 'Ca bệnh F0', 'Chuỗi lây nhiễm', 'Danh sách F1, F2', 'Đề xuất phong toả', 'Xét nghiệm', 'Cách ly', 'Điều trị', 'Tiêm chủng', 'Cấp độ dịch',
         'Văn bản chỉ đạo', 'Hỗ trợ', 'Dự báo']) assert.ok(labels.includes(l), `admin sees ${l}`);
       await shot(page, `nav-admin-${vp.name}`);
 

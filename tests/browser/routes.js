@@ -1,7 +1,5 @@
 // tests/browser/routes.js: the routes of the capabilities not built yet, with their menu labels.
 export const SOON_ROUTES = [
-  ['/cases', 'Ca bệnh F0'],
-  ['/tracing', 'Truy vết'],
   ['/testing', 'Xét nghiệm'],
   ['/quarantine', 'Cách ly'],
   ['/treatment', 'Điều trị'],

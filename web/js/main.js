@@ -33,6 +33,12 @@ import { renderPersonCheckins } from './page-checkins-person.js';
 import { renderStays } from './page-stays.js';
 import { renderStayForm } from './page-stays-form.js';
 import { renderIngest } from './page-ingest.js';
+import { renderCases } from './page-cases.js';
+import { renderCase } from './page-case.js';
+import { renderCaseForm } from './page-case-form.js';
+import { renderChains } from './page-chains.js';
+import { renderHandoff } from './page-handoff.js';
+import { renderLockdown } from './page-lockdown.js';
 
 const ROUTES = [
   { path: '/login', page: renderLogin, public: true },
@@ -66,6 +72,12 @@ const ROUTES = [
   { path: '/stays', page: renderStays }, // stays.read or stays.write: the page checks
   { path: '/stays/new', page: renderStayForm, perm: 'stays.write' },
   { path: '/ingest', page: renderIngest, perm: 'ingest' },
+  { path: '/cases', page: renderCases, perm: 'cases.read' },
+  { path: '/cases/new', page: renderCaseForm, perm: 'cases.write' },
+  { path: '/cases/:id', page: renderCase, perm: 'cases.read' },
+  { path: '/chains', page: renderChains, perm: 'cases.read' },
+  { path: '/handoff', page: renderHandoff, perm: 'cases.read' },
+  { path: '/lockdown', page: renderLockdown, perm: 'trace' },
   ...SOON.map((item) => ({ path: item.path, page: (ctx) => renderPlaceholder(ctx, item), perm: item.perm })),
 ];
 
