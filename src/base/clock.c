@@ -50,7 +50,12 @@ int64_t pd_days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+int64_t pd_date_days(const pd_date *d)
+{
+    return pd_days_from_civil(d->year, d->month, d->day);
+}
+
 int64_t pd_local_midnight(const pd_date *d)
 {
-    return pd_days_from_civil(d->year, d->month, d->day) * 86400 - PD_TZ_OFFSET_SECONDS;
+    return pd_date_days(d) * 86400 - PD_TZ_OFFSET_SECONDS;
 }

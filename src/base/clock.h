@@ -17,6 +17,8 @@ pd_date pd_local_date(int64_t unix_seconds);
 void pd_format_local(int64_t unix_seconds, char *out, size_t cap);
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 int64_t pd_days_from_civil(int64_t year, int month, int day);
+/* pd_days_from_civil of a full date. */
+int64_t pd_date_days(const pd_date *d);
 /* The Unix time of 00:00 local (UTC+7) on a full date. */
 int64_t pd_local_midnight(const pd_date *d);
 /* Whole years between a birth date and a day (a year-only birth date counts from 1 January). */

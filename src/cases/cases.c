@@ -13,6 +13,7 @@
 #include "base/validate.h"
 #include "people/unit_cache.h"
 #include "store/db.h"
+#include "trace/trace.h"
 
 #define NOT_FOUND_CASE "Không tìm thấy ca bệnh này"
 #define NOT_FOUND_PERSON "Không tìm thấy người này trong sổ dân cư"
@@ -47,34 +48,15 @@ static void add_error(pd_field_errors *errs, const char *field, const char *mess
 
 /* ---- days ---- */
 
-/* Days since 1970-01-01 of a full date (proleptic Gregorian). */
-static int64_t day_number(const pd_date *d)
-{
-    int64_t y = d->year - (d->month <= 2);
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * ((d->month + 9) % 12) + 2) / 5 + d->day - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
 /* A full date (day and month given). */
 static bool parse_day(const char *s, pd_date *d)
 {
     return s && *s && pd_date_parse(s, d) && d->month > 0 && d->day > 0;
 }
 
-/* 00:00 local (UTC+7) of a day. */
-static int64_t local_midnight(const pd_date *d)
-{
-    return day_number(d) * 86400 - PD_TZ_OFFSET_SECONDS;
-}
-
 int64_t pd_case_window_start(const pd_case *c)
 {
-    pd_date d;
-    if (!parse_day(c->onset_date, &d) && !parse_day(c->sample_date, &d))
-        return 0;
-    return local_midnight(&d) - 2 * 86400;
+    return pd_trace_window_start(c->onset_date, c->sample_date);
 }
 
 /* ---- reading ---- */
@@ -238,7 +220,7 @@ static void check_dates(pd_case *c, pd_field_errors *errs)
                   "Ngày lấy mẫu không hợp lệ (dạng ngày/tháng/năm, vd. 15/11/2021)");
     } else if (pd_date_cmp(&s, &today) > 0) {
         add_error(errs, "sample_date", "Ngày lấy mẫu không được sau hôm nay");
-    } else if (day_number(&today) - day_number(&s) > SAMPLE_MAX_AGE_DAYS) {
+    } else if (pd_date_days(&today) - pd_date_days(&s) > SAMPLE_MAX_AGE_DAYS) {
         add_error(errs, "sample_date", "Ngày lấy mẫu cách đây hơn 60 ngày; hãy kiểm tra lại");
     } else {
         pd_date_format(&s, c->sample_date, sizeof c->sample_date);
@@ -251,7 +233,7 @@ static void check_dates(pd_case *c, pd_field_errors *errs)
                   "Ngày khởi phát triệu chứng không hợp lệ (dạng ngày/tháng/năm, vd. 12/11/2021)");
     else if (pd_date_cmp(&o, &today) > 0)
         add_error(errs, "onset_date", "Ngày khởi phát triệu chứng không được sau hôm nay");
-    else if (sample_ok && day_number(&s) - day_number(&o) > ONSET_BEFORE_SAMPLE_DAYS)
+    else if (sample_ok && pd_date_days(&s) - pd_date_days(&o) > ONSET_BEFORE_SAMPLE_DAYS)
         add_error(errs, "onset_date",
                   "Ngày khởi phát sớm hơn ngày lấy mẫu quá 14 ngày; hãy kiểm tra lại");
     else
@@ -287,7 +269,7 @@ static void check_times(pd_case *c, pd_field_errors *errs)
     pd_date s;
     if (c->confirmed_at > now + CLOCK_SKEW)
         add_error(errs, "confirmed_at", "Thời điểm xác định ca bệnh không được ở tương lai");
-    else if (parse_day(c->sample_date, &s) && c->confirmed_at < local_midnight(&s))
+    else if (parse_day(c->sample_date, &s) && c->confirmed_at < pd_local_midnight(&s))
         add_error(errs, "confirmed_at", "Thời điểm xác định ca bệnh không được trước ngày lấy mẫu");
     if (c->infectious_until == 0) {
         c->infectious_until = c->confirmed_at;
@@ -838,7 +820,7 @@ static int day_bound(const char *value, const char *field, bool end, int64_t *ou
     pd_date d;
     if (!parse_day(value, &d))
         return pd_fail(err, PD_EINVAL, field, "Ngày không hợp lệ: %s (dạng ngày/tháng/năm)", value);
-    *out = local_midnight(&d) + (end ? 86400 : 0);
+    *out = pd_local_midnight(&d) + (end ? 86400 : 0);
     return PD_OK;
 }
 

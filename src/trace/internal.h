@@ -72,8 +72,5 @@ typedef void (*pd_overlap_cb)(void *ctx, uint32_t person, uint32_t venue, int64_
 void pd_tracer_overlaps(const pd_tracer *t, uint32_t venue, int64_t from, int64_t to,
                         int64_t min_len, int64_t skip_person, pd_overlap_cb hit, void *ctx);
 
-/* Window start of a case: 00:00 local two days before onset_date, or sample_date when onset is
- * "" / NULL. 0 if neither parses. */
-int64_t pd_trace_window_start(const char *onset_date, const char *sample_date);
 
 #endif

@@ -34,6 +34,10 @@
 #include "auth/auth.h"
 #include "base/err.h"
 
+/* Window start of a case: 00:00 local two days before onset_date, or sample_date when onset is
+ * "" / NULL. 0 if neither parses. */
+int64_t pd_trace_window_start(const char *onset_date, const char *sample_date);
+
 /* ---- The check-in index ------------------------------------------------------------------- */
 
 typedef struct pd_tracer pd_tracer;
