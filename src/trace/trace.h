@@ -46,7 +46,9 @@ typedef struct pd_tracer pd_tracer;
  * presences (person, venue, in, out) by venue and by person. */
 int pd_tracer_open(sqlite3 *db, int64_t since, pd_tracer **out, pd_err *err);
 /* Brings the index up to date: check-ins added since (by id) and check-outs written for visits
- * that were open. Thread-safe against concurrent pd_trace_run on the same tracer. */
+ * that were open when indexed and began less than two days before (pd_now()); an older open
+ * visit has long been closed at in_at + stay (no visit is open longer than PD_VENUE_STAY_MAX), so
+ * its presence does not change. Thread-safe against concurrent pd_trace_run on the same tracer. */
 int pd_tracer_refresh(pd_tracer *t, sqlite3 *db, pd_err *err);
 void pd_tracer_close(pd_tracer *t);
 

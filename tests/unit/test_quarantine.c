@@ -271,12 +271,14 @@ static void test_immunity_latest_declaration_by_end_of_day(void **state)
     int64_t p = new_person();
     declare(p, local(2021, 10, 1, 8, 0, 0), 1);
     declare(p, local(2021, 11, 10, 23, 59, 59), 2); /* the last second of 10 Nov, local */
-    declare(p, local(2021, 11, 12, 0, 0, 0), 3);
-    declare(p, local(2021, 11, 20, 7, 0, 0), 1); /* the latest said one: it wins */
+    declare(p, local(2021, 11, 12, 0, 0, 0), 0);    /* the first second of 12 Nov */
+    declare(p, local(2021, 11, 20, 7, 0, 0), 1);
     assert_int_equal(immunity(p, "2021-11-09"), PD_IMMUNITY_PARTIAL);
     assert_int_equal(immunity(p, "2021-11-10"), PD_IMMUNITY_FULL);
     assert_int_equal(immunity(p, "2021-11-11"), PD_IMMUNITY_FULL);
-    assert_int_equal(immunity(p, "2021-11-19"), PD_IMMUNITY_FULL);
+    /* The latest declaration wins, even with fewer doses. */
+    assert_int_equal(immunity(p, "2021-11-12"), PD_IMMUNITY_NONE);
+    assert_int_equal(immunity(p, "2021-11-19"), PD_IMMUNITY_NONE);
     assert_int_equal(immunity(p, "2021-11-20"), PD_IMMUNITY_PARTIAL);
 
     /* 23:30 local on 10 Nov is 16:30 UTC the same day; 00:30 local on 11 Nov is 17:30 UTC on 10
@@ -304,6 +306,11 @@ static void test_immunity_recovered_first(void **state)
     /* Not yet recovered on the day before: their doses. */
     assert_int_equal(immunity(p, "2021-09-19"), PD_IMMUNITY_FULL);
     assert_int_equal(immunity(p, "2021-09-20"), PD_IMMUNITY_RECOVERED);
+    /* Recovered at the first second of a day: not yet on the day before. */
+    int64_t midnight = new_person();
+    add_case(midnight, "recovered", local(2021, 9, 20, 0, 0, 0));
+    assert_int_equal(immunity(midnight, "2021-09-19"), PD_IMMUNITY_NONE);
+    assert_int_equal(immunity(midnight, "2021-09-20"), PD_IMMUNITY_RECOVERED);
 
     /* An active or died case is no recovery. */
     int64_t a = new_person();
