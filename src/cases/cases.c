@@ -846,7 +846,7 @@ static int build_where(sqlite3 *db, const pd_actor *actor, const pd_cases_query 
                            "Nơi phát hiện phải là community, quarantine hoặc imported");
         add_text(w, "c.found_in = ?", q->found_in);
     }
-    int64_t t;
+    int64_t t = 0;
     if (q->from[0]) {
         if (day_bound(q->from, "from", false, &t, err) != PD_OK)
             return PD_EINVAL;

@@ -1,7 +1,7 @@
 /* One trace: the F1 and F2 of a case, with their evidence, by the rules in trace.h. Presences
  * come from the tracer's index; the case, households, contacts added by hand and quarantine
- * orders from the database. Contacts accumulate in a hash map by person; evidence in one vector,
- * ordered by contact at the end. */
+ * orders from the database. Contacts accumulate in an array indexed by person id (ids are dense
+ * rowids); evidence in one vector, ordered by contact at the end. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,11 +11,12 @@
 
 typedef struct acc_contact {
     int64_t person_id;
-    int level;
-    bool household; /* has household evidence */
     int64_t via, exposure, last_exposure;
-    size_t kept, total;
-    size_t order; /* position in the result */
+    uint32_t total;
+    uint32_t order; /* position in the result */
+    uint8_t kept;
+    uint8_t level;
+    bool household; /* has household evidence */
 } acc_contact;
 
 typedef struct acc_evidence {
@@ -27,8 +28,8 @@ typedef struct acc_evidence {
 typedef struct trace_acc {
     acc_contact *contacts;
     size_t count, cap;
-    int32_t *slots; /* open addressing: index + 1, 0 empty */
-    size_t slot_cap;
+    uint32_t *index_of; /* by person id: contact index + 1, 0 none (ids are dense rowids) */
+    size_t index_cap;
     acc_evidence *evidence;
     size_t ev_count, ev_cap;
     int64_t case_person;
@@ -36,11 +37,7 @@ typedef struct trace_acc {
     bool failed;
 } trace_acc;
 
-static uint64_t hash_id(int64_t id)
-{
-    uint64_t x = (uint64_t)id * 0x9E3779B97F4A7C15ull;
-    return x ^ (x >> 29);
-}
+#define INDEX_MAX ((size_t)1 << 32) /* person ids the index can hold */
 
 static bool grow(void **items, size_t *cap, size_t need, size_t size)
 {
@@ -57,53 +54,45 @@ static bool grow(void **items, size_t *cap, size_t need, size_t size)
     return true;
 }
 
-static bool rehash(trace_acc *a, size_t slot_cap)
+/* Makes index_of hold person; new entries are zero. */
+static bool reach(trace_acc *a, int64_t person)
 {
-    int32_t *slots = calloc(slot_cap, sizeof *slots);
-    if (!slots)
+    if ((size_t)person < a->index_cap)
+        return true;
+    if (person < 0 || (size_t)person >= INDEX_MAX)
         return false;
-    for (size_t i = 0; i < a->count; i++) {
-        size_t s = hash_id(a->contacts[i].person_id) & (slot_cap - 1);
-        while (slots[s])
-            s = (s + 1) & (slot_cap - 1);
-        slots[s] = (int32_t)i + 1;
-    }
-    free(a->slots);
-    a->slots = slots;
-    a->slot_cap = slot_cap;
+    size_t cap = a->index_cap ? a->index_cap : 1024;
+    while (cap <= (size_t)person)
+        cap *= 2;
+    uint32_t *p = realloc(a->index_of, cap * sizeof *p);
+    if (!p)
+        return false;
+    memset(p + a->index_cap, 0, (cap - a->index_cap) * sizeof *p);
+    a->index_of = p;
+    a->index_cap = cap;
     return true;
 }
 
 /* The contact of person, or -1. */
 static long find_contact(const trace_acc *a, int64_t person)
 {
-    if (!a->slot_cap)
+    if (person < 0 || (size_t)person >= a->index_cap || !a->index_of[person])
         return -1;
-    size_t s = hash_id(person) & (a->slot_cap - 1);
-    while (a->slots[s]) {
-        if (a->contacts[a->slots[s] - 1].person_id == person)
-            return a->slots[s] - 1;
-        s = (s + 1) & (a->slot_cap - 1);
-    }
-    return -1;
+    return (long)a->index_of[person] - 1;
 }
 
 static long add_contact(trace_acc *a, int64_t person, int level)
 {
-    if ((a->count + 1) * 2 > a->slot_cap && !rehash(a, a->slot_cap ? a->slot_cap * 2 : 256))
-        return -1;
-    if (!grow((void **)&a->contacts, &a->cap, a->count + 1, sizeof *a->contacts))
+    if (!reach(a, person) ||
+        !grow((void **)&a->contacts, &a->cap, a->count + 1, sizeof *a->contacts))
         return -1;
     acc_contact *c = &a->contacts[a->count];
     memset(c, 0, sizeof *c);
     c->person_id = person;
-    c->level = level;
+    c->level = (uint8_t)level;
     c->exposure = INT64_MAX;
     c->last_exposure = INT64_MIN;
-    size_t s = hash_id(person) & (a->slot_cap - 1);
-    while (a->slots[s])
-        s = (s + 1) & (a->slot_cap - 1);
-    a->slots[s] = (int32_t)a->count + 1;
+    a->index_of[person] = (uint32_t)a->count + 1;
     return (long)a->count++;
 }
 
@@ -130,7 +119,7 @@ static void evidence(trace_acc *a, int64_t person, int level, const pd_evidence 
     if (e->kind == PD_EVIDENCE_HOUSEHOLD)
         c->household = true;
     c->total++;
-    if (c->kept >= PD_TRACE_EVIDENCE_KEPT)
+    if (c->kept >= (level == 1 ? PD_TRACE_EVIDENCE_KEPT : PD_TRACE_EVIDENCE_KEPT_F2))
         return;
     if (!grow((void **)&a->evidence, &a->ev_cap, a->ev_count + 1, sizeof *a->evidence)) {
         a->failed = true;
@@ -322,7 +311,7 @@ static int finish(trace_acc *a, pd_trace_result *r)
     if (a->count)
         qsort(keys, a->count, sizeof *keys, cmp_order);
     for (size_t i = 0; i < a->count; i++)
-        a->contacts[keys[i].index].order = i;
+        a->contacts[keys[i].index].order = (uint32_t)i;
     for (size_t i = 0; i < a->ev_count; i++)
         a->evidence[i].owner = (uint32_t)a->contacts[a->evidence[i].owner].order;
     if (a->ev_count)
@@ -356,7 +345,7 @@ static int finish(trace_acc *a, pd_trace_result *r)
 static void acc_free(trace_acc *a)
 {
     free(a->contacts);
-    free(a->slots);
+    free(a->index_of);
     free(a->evidence);
 }
 
@@ -383,7 +372,7 @@ int pd_trace_run(pd_tracer *t, sqlite3 *db, int64_t case_id, const pd_trace_opts
                  pd_trace_result *out, pd_err *err)
 {
     memset(out, 0, sizeof *out);
-    case_row c;
+    case_row c = {0};
     if (read_case(db, case_id, &c, err) != 0)
         return err->code;
     out->case_id = case_id;

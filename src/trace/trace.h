@@ -89,6 +89,7 @@ typedef struct pd_contact {
 } pd_contact;
 
 #define PD_TRACE_EVIDENCE_KEPT 20
+#define PD_TRACE_EVIDENCE_KEPT_F2 5
 
 typedef struct pd_trace_result {
     int64_t case_id, case_person_id;
