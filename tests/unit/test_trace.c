@@ -128,9 +128,9 @@ static bool chance(int percent)
 
 #define NPEOPLE 3000
 #define NHOUSEHOLDS 700
-#define NVENUES 40
-#define NCHECKINS 60000
-#define NCASES 2000
+#define NVENUES 150
+#define NCHECKINS 45000
+#define NCASES 800
 #define NEXTRA_CASES 100 /* second cases of people with a recovered one */
 #define DAYS 14
 
