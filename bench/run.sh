@@ -16,6 +16,11 @@
 # BENCH_CHECKIN_CONNECTIONS (512), BENCH_CHECKIN_BASELINE_DURATION (5s).
 # Bulk ingest (BENCH_ONLY=ingest needs no imported database): BENCH_INGEST_ROWS (10000000 check-ins in one
 # file), BENCH_INGEST_RUNS (3), BENCH_INGEST_FORMAT (csv or jsonl).
+# Tracing (only with BENCH_ONLY=trace: ~25 GB of disk and an hour or more): BENCH_TRACE_ROWS (100000000
+# check-ins), BENCH_TRACE_PEOPLE (rows / 100), BENCH_TRACE_VENUES (people * 3 / 100), BENCH_TRACE_CASES (1000),
+# BENCH_TRACE_OUT (bench/out-trace), BENCH_TRACE_ENGINE_BUDGET (0: every case), BENCH_TRACE_PG_CASES (all cases),
+# BENCH_TRACE_PG_BUDGET (1800 s),
+# BENCH_TRACE_PG_PORT (55432), BENCH_TRACE_PG_SHARED_BUFFERS (10GB), BENCH_TRACE_PG_BIN (/usr/lib/postgresql/15/bin).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -81,7 +86,7 @@ if ! grep -q '^CMAKE_BUILD_TYPE:[A-Z]*=Release$' "$BUILD/CMakeCache.txt"; then
     log "warning: $BUILD is not a Release build; figures will not be comparable"
 fi
 cmake --build "$BUILD" -j "$(nproc)" --target phongdich gen_people bench_insert_baseline bench_search bench_checkin_setup \
-    bench_ingest_gen bench_ingest \
+    bench_ingest_gen bench_ingest bench_trace_gen bench_trace \
     >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; die "build in $BUILD (see $OUT/build.log)"; }
 T_START=$(now_ns)
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
@@ -372,6 +377,140 @@ if wants ingest; then
     log "ingest: median $IN_RATE rows/s (baseline $IN_BASE rows/s), resend $IN_RESEND rows/s, $IN_BYTES bytes a check-in"
 fi
 
+# --- 7. Tracing ------------------------------------------------------------------------------------
+# A generated province (bench_trace_gen: BENCH_TRACE_PEOPLE people, BENCH_TRACE_ROWS check-ins over 14 days,
+# BENCH_TRACE_CASES cases), kept in BENCH_TRACE_OUT and reused while its parameters stay the same. The engine
+# (bench_trace): pd_tracer_open in a fresh process (the restart), then pd_trace_run on every case. The
+# baseline: the same data in a throwaway PostgreSQL 15 cluster (BENCH_TRACE_OUT/pg, Unix socket only, kept
+# between runs and stopped at the end) with covering indexes, and one SQL function applying the same rules
+# (bench/trace_pg.sql), timed per case inside the server until BENCH_TRACE_PG_BUDGET seconds have passed;
+# both must find the same F1 and F2 for every case PostgreSQL ran.
+TR_ROWS="${BENCH_TRACE_ROWS:-100000000}"
+TR_PEOPLE="${BENCH_TRACE_PEOPLE:-$((TR_ROWS / 100))}"
+TR_VENUES="${BENCH_TRACE_VENUES:-$((TR_PEOPLE * 3 / 100))}"
+TR_CASES="${BENCH_TRACE_CASES:-1000}"
+TR_ENGINE_BUDGET="${BENCH_TRACE_ENGINE_BUDGET:-0}"
+TR_PG_CASES="${BENCH_TRACE_PG_CASES:-$TR_CASES}"
+TR_PG_BUDGET="${BENCH_TRACE_PG_BUDGET:-1800}"
+TR_PG_PORT="${BENCH_TRACE_PG_PORT:-55432}"
+TR_PG_SHARED="${BENCH_TRACE_PG_SHARED_BUFFERS:-10GB}"
+PGBIN="${BENCH_TRACE_PG_BIN:-/usr/lib/postgresql/15/bin}"
+TR_OK=0
+if wants trace; then
+    TR_OUT="${BENCH_TRACE_OUT:-$ROOT/bench/out-trace}"
+    mkdir -p "$TR_OUT"
+    TR_OUT="$(cd "$TR_OUT" && pwd)"
+    TR_DB="$TR_OUT/trace.db"
+    TR_STAMP="rows=$TR_ROWS people=$TR_PEOPLE venues=$TR_VENUES cases=$TR_CASES seed=$SEED gen=$(cksum <"$ROOT/bench/bench_trace_gen.c")"
+    if [ ! -s "$TR_DB" ] || [ "$(cat "$TR_OUT/trace.stamp" 2>/dev/null)" != "$TR_STAMP" ]; then
+        log "trace: generating $TR_PEOPLE people, $TR_VENUES venues, $TR_ROWS check-ins, $TR_CASES cases into $TR_DB"
+        rm_db "$TR_DB"
+        rm -f "$TR_OUT/trace.stamp" "$TR_OUT/pg.stamp"
+        SQLITE_TMPDIR="$TR_OUT" "$BUILD/bench_trace_gen" --db "$TR_DB" --rows "$TR_ROWS" --people "$TR_PEOPLE" \
+            --venues "$TR_VENUES" --cases "$TR_CASES" --seed "$SEED" >"$TR_OUT/gen.log" 2>&1 \
+            || die "bench_trace_gen (see $TR_OUT/gen.log)"
+        echo "$TR_STAMP" >"$TR_OUT/trace.stamp"
+    fi
+    TR_NOW=$(result trace.gen.end "$TR_OUT/gen.log")
+    TR_CHECKINS=$(result trace.gen.checkins "$TR_OUT/gen.log")
+    [ -n "$TR_NOW" ] || die "no trace.gen.end in $TR_OUT/gen.log"
+    TR_DB_MB=$(du -cm "$TR_DB"* | tail -n 1 | cut -f1)
+
+    # The engine, in a fresh process after one read of the file (a restart of phongdich, not of the machine).
+    cat "$TR_DB" >/dev/null
+    log "trace: engine, pd_tracer_open then pd_trace_run on $TR_CASES cases (now = end of the 14 days)"
+    "$BUILD/bench_trace" --db "$TR_DB" --now "$TR_NOW" --out "$TR_OUT/engine.tsv" --budget "$TR_ENGINE_BUDGET" \
+        >"$TR_OUT/engine.log" 2>&1 || die "bench_trace (see $TR_OUT/engine.log)"
+    E="$TR_OUT/engine.log"
+    TR_DONE=$(result trace.cases "$E")
+    [ "$TR_PG_CASES" -gt "$TR_DONE" ] && TR_PG_CASES="$TR_DONE" # PostgreSQL runs only cases the engine ran
+    log "trace: engine p50 $(result trace.ms.p50 "$E") ms, p99 $(result trace.ms.p99 "$E") ms, restart $(result trace.restart_ms "$E") ms"
+
+    # PostgreSQL: a cluster of our own, owned by postgres when we are root (initdb refuses root).
+    [ -x "$PGBIN/initdb" ] || die "no PostgreSQL 15 in $PGBIN (apt-get install postgresql-15)"
+    PGDIR="$TR_OUT/pg"
+    as_pg=()
+    [ "$(id -u)" = 0 ] && as_pg=(runuser -u postgres --)
+    PSQL=("${as_pg[@]}" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGDIR" -p "$TR_PG_PORT" -d postgres)
+    trace_pg_stop() { "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true; }
+    trap 'trace_pg_stop; cleanup' EXIT
+    PG_STAMP="$TR_STAMP pg=$(sed -n '1,/step_run$/p' "$ROOT/bench/trace_pg.sql" | cksum)"
+    PG_LOAD=0
+    if [ ! -s "$PGDIR/data/PG_VERSION" ] || [ "$(cat "$TR_OUT/pg.stamp" 2>/dev/null)" != "$PG_STAMP" ]; then
+        PG_LOAD=1
+        trace_pg_stop
+        rm -rf "$PGDIR" "$TR_OUT/pg.stamp"
+        mkdir -p "$PGDIR"
+        [ "$(id -u)" = 0 ] && chown postgres: "$PGDIR"
+        "${as_pg[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust --no-locale -E UTF8 --no-sync \
+            >"$TR_OUT/pg-init.log" 2>&1 || die "initdb (see $TR_OUT/pg-init.log)"
+        cat >>"$PGDIR/data/postgresql.conf" <<EOF
+# bench/run.sh (trace): a throwaway cluster tuned for this one machine and this one query.
+listen_addresses = ''
+effective_cache_size = 16GB
+work_mem = 256MB
+maintenance_work_mem = 2GB
+max_parallel_workers_per_gather = 2
+max_parallel_maintenance_workers = 2
+random_page_cost = 1.1
+effective_io_concurrency = 200
+jit = off
+plan_cache_mode = force_custom_plan
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+wal_level = minimal
+max_wal_senders = 0
+max_wal_size = 20GB
+checkpoint_timeout = 1h
+autovacuum = off
+EOF
+    fi
+    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 300 \
+        -o "-p $TR_PG_PORT -k $PGDIR -c shared_buffers=$TR_PG_SHARED" start >/dev/null || die "PostgreSQL did not start (see $PGDIR/server.log)"
+    if [ "$PG_LOAD" = 1 ]; then
+        log "trace: loading PostgreSQL (COPY of people, venues, cases and $TR_CHECKINS check-ins, then indexes)"
+        t0=$(now_ns)
+        "${PSQL[@]}" -v step=schema -f "$ROOT/bench/trace_pg.sql" >"$TR_OUT/pg-load.log" 2>&1 \
+            || die "trace_pg.sql schema (see $TR_OUT/pg-load.log)"
+        for table in people venues cases case_contacts checkins; do
+            cols=""
+            [ "$table" = venues ] && cols="(id, stay_s)"
+            "$BUILD/bench_trace" --export "$table" --db "$TR_DB" | "${PSQL[@]}" -c "COPY $table $cols FROM STDIN" \
+                >>"$TR_OUT/pg-load.log" 2>&1 || die "COPY $table (see $TR_OUT/pg-load.log)"
+        done
+        t1=$(now_ns)
+        "${PSQL[@]}" -v step=index -f "$ROOT/bench/trace_pg.sql" >>"$TR_OUT/pg-load.log" 2>&1 \
+            || die "trace_pg.sql index (see $TR_OUT/pg-load.log)"
+        t2=$(now_ns)
+        awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "load: COPY %.0f s, indexes and VACUUM ANALYZE %.0f s\n", (b - a) / 1e9, (c - b) / 1e9 }' \
+            >>"$TR_OUT/pg-load.log"
+        echo "$PG_STAMP" >"$TR_OUT/pg.stamp"
+    fi
+    PG_ROWS=$("${PSQL[@]}" -At -c "SELECT count(*) FROM checkins")
+    [ "$PG_ROWS" = "$TR_CHECKINS" ] || die "PostgreSQL holds $PG_ROWS check-ins, not $TR_CHECKINS"
+    PG_MB=$("${PSQL[@]}" -At -c "SELECT pg_database_size(current_database()) / 1048576")
+    log "trace: PostgreSQL, pd_trace() on up to $TR_PG_CASES cases for at most $TR_PG_BUDGET s"
+    "${PSQL[@]}" -v step=run -v budget="$TR_PG_BUDGET" -v max_cases="$TR_PG_CASES" -v now="$TR_NOW" \
+        -v min_overlap=0 -f "$ROOT/bench/trace_pg.sql" >"$TR_OUT/pg-run.log" 2>&1 \
+        || die "trace_pg.sql run (see $TR_OUT/pg-run.log)"
+    "${PSQL[@]}" -At -F $'\t' -c "SELECT case_id, round(ms::numeric, 4), f1, f2, f1_ids, f2_ids, f1_exp, f2_exp, f2_via FROM bench_results ORDER BY case_id" \
+        >"$TR_OUT/pg.tsv" || die "reading bench_results"
+    # The plan of the first case, with its times (auto_explain, sent back to psql).
+    "${PSQL[@]}" -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
+        -c "SET auto_explain.log_analyze = on" -c "SET auto_explain.log_buffers = on" \
+        -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_level = notice" \
+        -c "SELECT count(*) FROM pd_trace((SELECT min(id) FROM cases), $TR_NOW, 0)" >"$TR_OUT/pg-explain.log" 2>&1 || true
+    trace_pg_stop
+    trap cleanup EXIT
+    "$BUILD/bench_trace" --compare "$TR_OUT/engine.tsv" "$TR_OUT/pg.tsv" >"$TR_OUT/compare.log" 2>&1 \
+        || die "bench_trace --compare (see $TR_OUT/compare.log)"
+    C="$TR_OUT/compare.log"
+    log "trace: PostgreSQL ran $(result compare.cases "$C") cases, p50 $(result compare.pg_ms.p50 "$C") ms;" \
+        "$(result compare.count_mismatches "$C") with other F1/F2 counts"
+    TR_OK=1
+fi
+
 # --- Table -------------------------------------------------------------------------------------------
 ELAPSED=$(awk -v a="$T_START" -v b="$(now_ns)" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
 S="$OUT/search.log"
@@ -421,6 +560,25 @@ ms() { awk -v x="$1" 'BEGIN { if (x == "") print "–"; else printf "%.1f ms", x
             "$(thousands "$IN_BASE") rows/s (bare SQLite insert of made-up rows, no index) | $IN_RUNS |"
         echo "| the same file sent again (every row skipped) | – | $(thousands "$IN_RESEND") rows/s | – | 1 |"
         echo "| storage per check-in (table + 3 indexes, dbstat) | – | $IN_BYTES bytes | – | 1 |"
+    fi
+    if [ "$TR_OK" = 1 ]; then
+        E="$TR_OUT/engine.log" C="$TR_OUT/compare.log"
+        tr_n=$(result trace.cases "$E") pg_n=$(result compare.cases "$C")
+        tr_what="$(thousands "$TR_PEOPLE") people, $(thousands "$TR_CHECKINS") check-ins over 14 days"
+        [ "$tr_n" != "$TR_CASES" ] && tr_what="$tr_what; the first $tr_n of $TR_CASES cases only: time budget $TR_ENGINE_BUDGET s"
+        pg_what="PostgreSQL 15, same SQL rules, covering indexes, $(thousands "$pg_n") cases"
+        [ "$pg_n" != "$tr_n" ] && pg_what="$pg_what (the first $pg_n only: time budget $TR_PG_BUDGET s)"
+        e50=$(result trace.ms.p50 "$E") e99=$(result trace.ms.p99 "$E")
+        p50=$(result compare.pg_ms.p50 "$C") p99=$(result compare.pg_ms.p99 "$C")
+        s50=$(result compare.engine_ms.p50 "$C")
+        speed=$(awk -v p="$p50" -v e="$s50" 'BEGIN { if (e > 0) printf "%.1f", p / e; else print "nan" }')
+        echo "| trace F1+F2 of one F0, p50 ($tr_what; default options) | ≤ 10 ms | $(ms "$e50") $(ok "$e50" lt 10.0001) | $(ms "$p50") ($pg_what) | $(thousands "$tr_n") cases |"
+        echo "| trace F1+F2 of one F0, p99 | – | $(ms "$e99") | $(ms "$p99") | $(thousands "$tr_n") cases |"
+        echo "| trace: speed-up over PostgreSQL (p50 over the same $(thousands "$pg_n") cases: $(ms "$p50") / $(ms "$s50")) | ≥ 20× | ${speed}× $(ok "$speed" ge 20) | – | $(thousands "$pg_n") cases |"
+        echo "| trace: F1 / F2 per case (mean; p50) | – | $(thousands "$(result trace.f1.mean "$E")") / $(thousands "$(result trace.f2.mean "$E")"); $(thousands "$(result trace.f1.p50 "$E")") / $(thousands "$(result trace.f2.p50 "$E")") | – | $(thousands "$tr_n") cases |"
+        echo "| trace: cases where PostgreSQL finds other F1/F2 (counts; ids; exposures; via) | 0 | $(result compare.count_mismatches "$C"); $(result compare.id_mismatches "$C"); $(result compare.exposure_mismatches "$C"); $(result compare.via_mismatches "$C") | – | $(thousands "$pg_n") cases |"
+        echo "| trace: memory, tracer index (pd_tracer_stats) / process peak RSS | – | $(awk -v b="$(result trace.bytes "$E")" 'BEGIN { printf "%.0f MiB", b / 1048576 }') / $(awk -v k="$(result trace.hwm_kb "$E")" 'BEGIN { printf "%.0f MiB", k / 1024 }') | PostgreSQL database $(thousands "$PG_MB") MiB (SQLite file $(thousands "$TR_DB_MB") MiB) | 1 |"
+        echo "| trace: engine up after a restart (open db + pd_tracer_open over $(thousands "$(result trace.presences "$E")") presences) | – | $(awk -v x="$(result trace.restart_ms "$E")" 'BEGIN { printf "%.1f s", x / 1000 }') | – | 1 |"
     fi
     echo
     echo "$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?'), build $(basename "$BUILD"); $(date '+%Y-%m-%d %H:%M'); measured in ${ELAPSED} s; load average $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end (anything else running skews the figures). Details: ${OUT#"$ROOT"/}/*.log"
