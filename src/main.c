@@ -5,11 +5,16 @@
 #include "cases/cli.h"
 #include "cli/cli.h"
 #include "declare/cli.h"
+#include "directives/cli.h"
 #include "demo/demo.h"
 #include "http/serve.h"
 #include "ingest/cli.h"
+#include "lab/cli.h"
 #include "people/transfer_cli.h"
+#include "quarantine/cli.h"
+#include "risk/cli.h"
 #include "trace/cli.h"
+#include "vaccination/cli.h"
 #include "venues/cli.h"
 
 typedef struct command {
@@ -34,6 +39,11 @@ static const command commands[] = {
     {"case", pd_cmd_case, "case list|add --db DB ...   ca bệnh F0: danh sách, xác định (kèm truy vết)"},
     {"trace", pd_cmd_trace, "trace --db DB --case MÃ [--min-overlap PHÚT] [--json]   truy vết F1, F2"},
     {"venue", pd_cmd_venue, "venue list|add|poster --db DB ...   địa điểm và áp phích mã QR"},
+    {"lab", pd_cmd_lab, "lab pool-size|import ...   xét nghiệm: mẫu, kết quả, gộp mẫu"},
+    {"quarantine", pd_cmd_quarantine, "quarantine ... --db DB   cách ly, điều trị F0, danh sách việc"},
+    {"vaccine", pd_cmd_vaccine, "vaccine ... --db DB   tiêm chủng: mũi tiêm, nhập dữ liệu, độ bao phủ"},
+    {"risk", pd_cmd_risk, "risk --db DB --week YYYY-Www [--json] | risk level ...   cấp độ dịch"},
+    {"directive", pd_cmd_directive, "directive import --db DB TỆP [--json]   văn bản chỉ đạo, nhiệm vụ"},
 };
 
 static void usage(void)

@@ -26,7 +26,17 @@ static const struct {
                   {PD_PERM_CHECKINS_READ, "checkins.read"}, {PD_PERM_CHECKIN_SCAN, "checkin.scan"},
                   {PD_PERM_STAYS_READ, "stays.read"},       {PD_PERM_STAYS_WRITE, "stays.write"},
                   {PD_PERM_INGEST, "ingest"},               {PD_PERM_CASES_READ, "cases.read"},
-                  {PD_PERM_CASES_WRITE, "cases.write"},     {PD_PERM_TRACE, "trace"}};
+                  {PD_PERM_CASES_WRITE, "cases.write"},     {PD_PERM_TRACE, "trace"},
+                  {PD_PERM_LAB_READ, "lab.read"},           {PD_PERM_LAB_WRITE, "lab.write"},
+                  {PD_PERM_QUARANTINE_READ, "quarantine.read"},
+                  {PD_PERM_QUARANTINE_WRITE, "quarantine.write"},
+                  {PD_PERM_CARE_READ, "care.read"},         {PD_PERM_CARE_WRITE, "care.write"},
+                  {PD_PERM_VACCINATION_READ, "vaccination.read"},
+                  {PD_PERM_VACCINATION_WRITE, "vaccination.write"},
+                  {PD_PERM_RISK_READ, "risk.read"},         {PD_PERM_RISK_WRITE, "risk.write"},
+                  {PD_PERM_DIRECTIVES_READ, "directives.read"},
+                  {PD_PERM_DIRECTIVES_WRITE, "directives.write"},
+                  {PD_PERM_TASKS_REPORT, "tasks.report"}};
 
 static json_t *user_json(sqlite3 *db, const pd_actor *a, const char *display_name)
 {

@@ -36,6 +36,7 @@ static bool official_can(pd_role role, pd_perm perm)
         return false;
     case PD_PERM_OUTBREAK_WRITE:
     case PD_PERM_INGEST:
+    case PD_PERM_RISK_WRITE:
         return role != PD_ROLE_COMMUNE;
     default:
         return true;
@@ -55,12 +56,17 @@ bool pd_actor_can(const pd_actor *actor, pd_perm perm)
         return perm == PD_PERM_UNITS_READ || perm == PD_PERM_PEOPLE_READ ||
                perm == PD_PERM_DECLARE_ASSIST || perm == PD_PERM_DECLARATIONS_READ ||
                perm == PD_PERM_VENUES_READ || perm == PD_PERM_CHECKIN_SCAN ||
-               perm == PD_PERM_CASES_READ;
+               perm == PD_PERM_CASES_READ || perm == PD_PERM_QUARANTINE_READ ||
+               perm == PD_PERM_CARE_READ || perm == PD_PERM_CARE_WRITE ||
+               perm == PD_PERM_VACCINATION_READ || perm == PD_PERM_RISK_READ ||
+               perm == PD_PERM_DIRECTIVES_READ || perm == PD_PERM_TASKS_REPORT;
     case PD_ROLE_VIEWER:
-        return perm == PD_PERM_UNITS_READ;
+        return perm == PD_PERM_UNITS_READ || perm == PD_PERM_RISK_READ ||
+               perm == PD_PERM_DIRECTIVES_READ;
     case PD_ROLE_POLICE:
         return perm == PD_PERM_UNITS_READ || perm == PD_PERM_VENUES_READ ||
-               perm == PD_PERM_STAYS_READ;
+               perm == PD_PERM_STAYS_READ || perm == PD_PERM_RISK_READ ||
+               perm == PD_PERM_DIRECTIVES_READ || perm == PD_PERM_TASKS_REPORT;
     case PD_ROLE_VENUE:
         return perm == PD_PERM_VENUES_READ || perm == PD_PERM_CHECKIN_SCAN ||
                perm == PD_PERM_STAYS_WRITE;

@@ -45,6 +45,19 @@ typedef enum pd_perm {
     PD_PERM_CASES_READ,         /* cases (F0), their contacts and the hand-off lists in scope */
     PD_PERM_CASES_WRITE,        /* confirm cases, change their status, add contacts by hand */
     PD_PERM_TRACE,              /* run tracing and save what it found; lockdown suggestions */
+    PD_PERM_LAB_READ,           /* samples, pools, results and screening campaigns in scope */
+    PD_PERM_LAB_WRITE,          /* take samples, enter or import results, run pools and campaigns */
+    PD_PERM_QUARANTINE_READ,    /* quarantine orders, facilities, health checks, worklists */
+    PD_PERM_QUARANTINE_WRITE,   /* start, check, release and hand over people in quarantine */
+    PD_PERM_CARE_READ,          /* F0 in care: risk colour, place of care, monitoring entries */
+    PD_PERM_CARE_WRITE,         /* triage, assign beds, record home monitoring, release */
+    PD_PERM_VACCINATION_READ,   /* who got which dose; due and not-yet-vaccinated lists */
+    PD_PERM_VACCINATION_WRITE,  /* sessions, doses, priority groups, dose imports */
+    PD_PERM_RISK_READ,          /* aggregate figures: coverage, risk levels, the map, reports */
+    PD_PERM_RISK_WRITE,         /* capacity checklist; confirm and publish a week's levels */
+    PD_PERM_DIRECTIVES_READ,    /* dispatches, their chain, agencies and task boards */
+    PD_PERM_DIRECTIVES_WRITE,   /* import and correct dispatches, set tasks, draft new ones */
+    PD_PERM_TASKS_REPORT,       /* report progress on the tasks of one's own agency */
 } pd_perm;
 
 /* Scope levels: which column of a record the scope filters on. */

@@ -491,6 +491,16 @@ static int run(builder *b, double scale)
         rc = write_people(b, scale);
     if (rc == PD_OK)
         rc = demo_cases_write(b->db, &b->rng, b->out->district_code, &b->out->activity, b->err);
+    if (rc == PD_OK)
+        rc = demo_vaccination_write(b->db, &b->rng, b->out, b->err);
+    if (rc == PD_OK)
+        rc = demo_lab_write(b->db, &b->rng, b->out, b->err);
+    if (rc == PD_OK)
+        rc = demo_quarantine_write(b->db, &b->rng, b->out, b->err);
+    if (rc == PD_OK)
+        rc = demo_risk_write(b->db, &b->rng, b->out, b->err);
+    if (rc == PD_OK)
+        rc = demo_directives_write(b->db, &b->rng, b->out, b->err);
     return rc;
 }
 

@@ -96,4 +96,15 @@ struct pd_demo_activity;
 int demo_cases_write(sqlite3 *db, demo_rng *rng, const char *district_code,
                      struct pd_demo_activity *out, pd_err *err);
 
+/* Later capabilities, each in its own file, run in this order after the outbreak; each writes its
+ * own transactions. vaccination.c: doses over 2021 by priority group and product; lab.c: samples,
+ * pools, a screening campaign; quarantine.c: facilities, orders, F0 in care; risk.c: capacity
+ * checklists and what the weekly levels need; directives.c: the example dispatches and their tasks. */
+struct pd_demo_summary;
+int demo_vaccination_write(sqlite3 *db, demo_rng *rng, struct pd_demo_summary *sum, pd_err *err);
+int demo_lab_write(sqlite3 *db, demo_rng *rng, struct pd_demo_summary *sum, pd_err *err);
+int demo_quarantine_write(sqlite3 *db, demo_rng *rng, struct pd_demo_summary *sum, pd_err *err);
+int demo_risk_write(sqlite3 *db, demo_rng *rng, struct pd_demo_summary *sum, pd_err *err);
+int demo_directives_write(sqlite3 *db, demo_rng *rng, struct pd_demo_summary *sum, pd_err *err);
+
 #endif

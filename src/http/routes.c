@@ -87,6 +87,10 @@ const pd_route pd_routes[] = {
     {NULL, NULL, NULL, 0},
 };
 
+const pd_route *const pd_route_tables[] = {pd_routes,     pd_lab_routes,  pd_quarantine_routes,
+                                           pd_vaccination_routes, pd_risk_routes,
+                                           pd_directive_routes,   NULL};
+
 /* Matches path against pattern segment by segment, capturing :params. */
 static bool match(const char *pattern, const char *path, pd_req *req)
 {
@@ -116,13 +120,14 @@ const pd_route *pd_route_match(const char *method, const char *path, pd_req *req
 {
     *path_known = false;
     const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-    for (const pd_route *r = pd_routes; r->method; r++) {
-        if (!match(r->pattern, path, req))
-            continue;
-        if (strcmp(r->method, m) == 0)
-            return r;
-        *path_known = true;
-    }
+    for (const pd_route *const *t = pd_route_tables; *t; t++)
+        for (const pd_route *r = *t; r->method; r++) {
+            if (!match(r->pattern, path, req))
+                continue;
+            if (strcmp(r->method, m) == 0)
+                return r;
+            *path_known = true;
+        }
     req->nparams = 0;
     return NULL;
 }

@@ -19,7 +19,15 @@ typedef struct pd_route {
     int flags;
 } pd_route;
 
+/* The core table (routes.c) and one table per later feature, each in the feature's routes.c; every
+ * table ends with a NULL method. pd_route_tables lists them all, NULL-terminated. */
 extern const pd_route pd_routes[];
+extern const pd_route pd_lab_routes[];
+extern const pd_route pd_quarantine_routes[];
+extern const pd_route pd_vaccination_routes[];
+extern const pd_route pd_risk_routes[];
+extern const pd_route pd_directive_routes[];
+extern const pd_route *const pd_route_tables[];
 
 /* Finds the route for method and path, capturing :params into req. NULL if none; *path_known is set
  * when the path exists under another method (405). */

@@ -418,6 +418,11 @@ const char *const pd_migrations[] = {
     "  key TEXT PRIMARY KEY,"
     "  value TEXT NOT NULL"
     ");",
+    pd_schema_lab,
+    pd_schema_quarantine,
+    pd_schema_vaccination,
+    pd_schema_risk,
+    pd_schema_directives,
 };
 
 const int pd_migration_count = (int)(sizeof pd_migrations / sizeof pd_migrations[0]);

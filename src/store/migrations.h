@@ -5,4 +5,11 @@
 extern const char *const pd_migrations[];
 extern const int pd_migration_count;
 
+/* Later features keep their schema step beside their code (src/<feature>/schema.c). */
+extern const char pd_schema_lab[];          /* migration 6 */
+extern const char pd_schema_quarantine[];   /* migration 7 */
+extern const char pd_schema_vaccination[];  /* migration 8 */
+extern const char pd_schema_risk[];         /* migration 9 */
+extern const char pd_schema_directives[];   /* migration 10 */
+
 #endif

@@ -58,13 +58,18 @@ const EPI = ['declare.assist', 'declarations.read', 'alerts.act', 'venues.read',
   'checkin.scan', 'stays.read', 'stays.write'];
 // Issue 4's: cases and tracing.
 const CASE_PERMS = ['cases.read', 'cases.write', 'trace'];
+// Issues 5-7: testing, quarantine, care, vaccination, risk levels, directives (risk.write is not a commune's).
+const LATER = ['lab.read', 'lab.write', 'quarantine.read', 'quarantine.write', 'care.read', 'care.write',
+  'vaccination.read', 'vaccination.write', 'risk.read', 'directives.read', 'directives.write', 'tasks.report'];
 const PERMS = {
-  admin: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS, 'audit.read', 'users.manage'],
-  province: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS],
-  district: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS],
-  commune: [...WRITER, ...EPI, ...CASE_PERMS],
-  team: ['units.read', 'people.read', 'declare.assist', 'declarations.read', 'venues.read', 'checkin.scan', 'cases.read'],
-  viewer: ['units.read'],
+  admin: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS, ...LATER, 'risk.write', 'audit.read',
+    'users.manage'],
+  province: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS, ...LATER, 'risk.write'],
+  district: [...WRITER, ...EPI, 'outbreak.write', 'ingest', ...CASE_PERMS, ...LATER, 'risk.write'],
+  commune: [...WRITER, ...EPI, ...CASE_PERMS, ...LATER],
+  team: ['units.read', 'people.read', 'declare.assist', 'declarations.read', 'venues.read', 'checkin.scan', 'cases.read',
+    'quarantine.read', 'care.read', 'care.write', 'vaccination.read', 'risk.read', 'directives.read', 'tasks.report'],
+  viewer: ['units.read', 'risk.read', 'directives.read'],
 };
 
 // The error code each refusal status must carry.

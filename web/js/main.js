@@ -4,7 +4,7 @@ import { mount, h } from './dom.js';
 import { onUnauthorized, qs } from './api.js';
 import { session, loadSession, clearSession, logout, can } from './session.js';
 import { ensureShell, dropShell, markActive } from './shell.js';
-import { SOON } from './nav.js';
+import { SOON, FEATURES } from './nav.js';
 import { errorBox, alertBox, pageHead } from './ui.js';
 import { renderLogin } from './page-login.js';
 import { renderDashboard } from './page-dashboard.js';
@@ -78,6 +78,7 @@ const ROUTES = [
   { path: '/chains', page: renderChains, perm: 'cases.read' },
   { path: '/handoff', page: renderHandoff, perm: 'cases.read' },
   { path: '/lockdown', page: renderLockdown, perm: 'trace' },
+  ...FEATURES.flatMap((f) => f.ROUTES),
   ...SOON.map((item) => ({ path: item.path, page: (ctx) => renderPlaceholder(ctx, item), perm: item.perm })),
 ];
 

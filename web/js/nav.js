@@ -1,5 +1,15 @@
 // nav.js: the navigation menu: every capability of the system, with the permission each one needs.
-// Capabilities not built yet are listed too and open a page that says so.
+// Capabilities not built yet are listed too and open a page that says so; a capability's own file
+// (feature-*.js) adds its entries, which replace the placeholder with the same path.
+import * as LAB from './feature-lab.js';
+import * as QUARANTINE from './feature-quarantine.js';
+import * as VACCINATION from './feature-vaccination.js';
+import * as RISK from './feature-risk.js';
+import * as DIRECTIVES from './feature-directives.js';
+
+export const FEATURES = [LAB, QUARANTINE, VACCINATION, RISK, DIRECTIVES];
+const BUILT = FEATURES.flatMap((f) => f.NAV_ITEMS);
+const builtPaths = new Set(BUILT.map((i) => i.path));
 
 export const NAV = [
   {
@@ -27,6 +37,7 @@ export const NAV = [
       { path: '/chains', label: 'Chuỗi lây nhiễm', perm: 'cases.read' },
       { path: '/handoff', label: 'Danh sách F1, F2', perm: 'cases.read' },
       { path: '/lockdown', label: 'Đề xuất phong toả', perm: 'trace' },
+      ...BUILT,
       { path: '/testing', label: 'Xét nghiệm', perm: 'people.read', soon: true,
         about: 'Lập danh sách, ghi nhận kết quả xét nghiệm nhanh và RT-PCR.' },
       { path: '/quarantine', label: 'Cách ly', perm: 'people.read', soon: true,
@@ -53,5 +64,7 @@ export const NAV = [
     ],
   },
 ];
+
+for (const g of NAV) g.items = g.items.filter((i) => !(i.soon && builtPaths.has(i.path)));
 
 export const SOON = NAV.flatMap((g) => g.items).filter((i) => i.soon);

@@ -1,0 +1,4 @@
+// feature-quarantine.js: the menu entries and hash routes of this capability, gathered by nav.js and main.js.
+
+export const NAV_ITEMS = [];
+export const ROUTES = [];
