@@ -1,6 +1,6 @@
-/* HTTP handlers for imports (run as background jobs with progress the UI polls) and exports. */
+/* HTTP handlers for people imports (background jobs, http/jobs.h, whose progress the UI polls) and
+ * exports. */
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,187 +9,76 @@
 #include "base/file.h"
 #include "base/text.h"
 #include "http/handlers.h"
+#include "http/jobs.h"
 #include "people/transfer.h"
 #include "store/db.h"
 
-#define MAX_JOBS 64
-
-typedef struct import_job {
-    long long id;
-    pd_actor actor;
-    char db_path[512];
-    char file[96];
-    char file_name[128]; /* as the user named it, for the audit log */
+/* A people import as a background job (http/jobs.h): its options and report. */
+typedef struct import_arg {
     char format[8];
     char unit[16];
-    char state[12]; /* running, done, rejected, failed */
-    char phase[12];
-    long long done, total;
-    char message[512];
-    pd_import_report *report;
-} import_job;
+    pd_import_report report;
+} import_arg;
 
-static pthread_mutex_t jobs_lock = PTHREAD_MUTEX_INITIALIZER;
-static import_job *jobs[MAX_JOBS];
-static long long next_job_id = 1;
-
-static int on_progress(const char *phase, int64_t done, int64_t total, void *ctx)
+static int run_import(sqlite3 *db, const pd_actor *actor, const char *file, const char *file_name,
+                      void *arg, pd_job *job, pd_err *err)
 {
-    import_job *j = ctx;
-    pthread_mutex_lock(&jobs_lock);
-    pd_strlcpy(j->phase, phase, sizeof j->phase);
-    j->done = done;
-    j->total = total;
-    pthread_mutex_unlock(&jobs_lock);
-    return 0;
+    import_arg *a = arg;
+    pd_import_options opt = {.format = a->format[0] ? a->format : NULL,
+                             .default_unit = a->unit,
+                             .progress = pd_job_progress,
+                             .progress_ctx = job,
+                             .file_name = file_name};
+    return pd_people_import(db, actor, file, &opt, &a->report, err);
 }
 
-static void finish_job(import_job *j, int rc, const pd_err *err)
+static void conclude_import(const void *arg, int rc, const pd_err *err, pd_job_outcome *out)
 {
-    pthread_mutex_lock(&jobs_lock);
-    if (rc == PD_OK) {
-        pd_strlcpy(j->state, "done", sizeof j->state);
-        snprintf(j->message, sizeof j->message, "Đã nhập %lld người.",
-                 (long long)j->report->rows_imported);
-    } else if (rc == PD_EINVAL && j->report->error_count > 0) {
-        pd_strlcpy(j->state, "rejected", sizeof j->state);
-        snprintf(j->message, sizeof j->message,
-                 "Tệp có %lld lỗi; không nhập dòng nào. Hãy sửa các dòng dưới đây rồi nhập lại.",
-                 (long long)j->report->error_count);
-    } else {
-        pd_strlcpy(j->state, "failed", sizeof j->state);
-        snprintf(j->message, sizeof j->message, "%.400s; không nhập dòng nào.", err->message);
-    }
-    pthread_mutex_unlock(&jobs_lock);
+    const pd_import_report *r = &((const import_arg *)arg)->report;
+    char done[96];
+    snprintf(done, sizeof done, "Đã nhập %lld người.", (long long)r->rows_imported);
+    pd_job_conclude_all_or_nothing(rc, r->error_count, err, done, "không nhập dòng nào", out);
 }
 
-static void *run_job(void *arg)
+static json_t *import_fields(const void *arg, bool finished)
 {
-    import_job *j = arg;
-    pd_err err;
-    pd_err_clear(&err);
-    int rc;
-    sqlite3 *db = pd_db_open_existing(j->db_path, &err);
-    if (db) {
-        pd_import_options opt = {.format = j->format[0] ? j->format : NULL,
-                                 .default_unit = j->unit,
-                                 .progress = on_progress,
-                                 .progress_ctx = j,
-                                 .file_name = j->file_name};
-        rc = pd_people_import(db, &j->actor, j->file, &opt, j->report, &err);
-        pd_db_close(db);
-    } else {
-        rc = err.code ? err.code : PD_EDB;
-    }
-    unlink(j->file);
-    finish_job(j, rc, &err);
-    return NULL;
-}
-
-/* Stores the job in a free slot, evicting the oldest finished one if needed. */
-static bool register_job(import_job *j)
-{
-    pthread_mutex_lock(&jobs_lock);
-    int slot = -1;
-    for (int i = 0; i < MAX_JOBS && slot < 0; i++)
-        if (!jobs[i])
-            slot = i;
-    for (int i = 0; i < MAX_JOBS && slot < 0; i++)
-        if (strcmp(jobs[i]->state, "running") != 0) {
-            free(jobs[i]->report);
-            free(jobs[i]);
-            jobs[i] = NULL;
-            slot = i;
-        }
-    if (slot >= 0) {
-        j->id = next_job_id++;
-        jobs[slot] = j;
-    }
-    pthread_mutex_unlock(&jobs_lock);
-    return slot >= 0;
-}
-
-static json_t *job_json(const import_job *j)
-{
+    const pd_import_report *r = &((const import_arg *)arg)->report;
     json_t *errors = json_array();
-    bool finished = strcmp(j->state, "running") != 0;
-    for (int i = 0; finished && i < j->report->errors_kept; i++) {
-        const pd_row_error *e = &j->report->errors[i];
-        json_array_append_new(errors, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)e->line,
-                                                "field", e->field, "message", e->message));
-    }
-    return json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:s}", "id",
-                     (json_int_t)j->id, "state", j->state, "phase", j->phase, "done",
-                     (json_int_t)j->done, "total", (json_int_t)j->total, "rows_total",
-                     (json_int_t)(finished ? j->report->rows_total : 0), "rows_imported",
-                     (json_int_t)(finished ? j->report->rows_imported : 0), "error_count",
-                     (json_int_t)(finished ? j->report->error_count : 0), "errors", errors,
-                     "message", j->message);
+    for (int i = 0; finished && i < r->errors_kept; i++)
+        json_array_append_new(
+            errors, pd_job_row_error(r->errors[i].line, r->errors[i].field, r->errors[i].message));
+    return json_pack("{s:I, s:I, s:I, s:o}", "rows_total",
+                     (json_int_t)(finished ? r->rows_total : 0), "rows_imported",
+                     (json_int_t)(finished ? r->rows_imported : 0), "error_count",
+                     (json_int_t)(finished ? r->error_count : 0), "errors", errors);
 }
 
-static import_job *job_new(pd_req *req)
-{
-    import_job *j = calloc(1, sizeof *j);
-    if (!j || !(j->report = calloc(1, sizeof *j->report))) {
-        free(j);
-        return NULL;
-    }
-    j->actor = req->actor;
-    pd_strlcpy(j->db_path, req->db_path, sizeof j->db_path);
-    const char *v;
-    if ((v = pd_req_query(req, "format")))
-        pd_strlcpy(j->format, v, sizeof j->format);
-    if ((v = pd_req_query(req, "unit")))
-        pd_strlcpy(j->unit, v, sizeof j->unit);
-    pd_strlcpy(j->file_name, (v = pd_req_query(req, "name")) ? v : "tệp tải lên", sizeof j->file_name);
-    pd_strlcpy(j->state, "running", sizeof j->state);
-    pd_strlcpy(j->phase, "validate", sizeof j->phase);
-    snprintf(j->file, sizeof j->file, "%s.import", req->upload_path);
-    return j;
-}
+static const pd_job_spec import_spec = {.first_phase = "validate",
+                                        .run = run_import,
+                                        .conclude = conclude_import,
+                                        .fields = import_fields,
+                                        .free_arg = free};
 
 int pd_api_import_start(pd_req *req, pd_resp *resp)
 {
     if (!pd_actor_can(&req->actor, PD_PERM_PEOPLE_IMPORT))
         return pd_resp_error(resp, 403, "denied", "", "Tài khoản không được nhập dữ liệu");
-    if (!req->upload_path)
-        return pd_resp_error(resp, 400, "invalid", "file", "Tệp rỗng: không có dữ liệu để nhập");
-    import_job *j = job_new(req);
-    if (!j)
+    import_arg *a = calloc(1, sizeof *a);
+    if (!a)
         return pd_resp_error(resp, 500, "io", "", "Hết bộ nhớ");
-    /* The upload is removed when the request ends; the job keeps its own name for it. */
-    if (rename(req->upload_path, j->file) != 0 || !register_job(j)) {
-        free(j->report);
-        free(j);
-        return pd_resp_error(resp, 503, "busy", "", "Máy chủ đang bận nhập dữ liệu; hãy thử lại sau");
-    }
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_create(&t, &attr, run_job, j);
-    pthread_attr_destroy(&attr);
-    pthread_mutex_lock(&jobs_lock);
-    json_t *body = json_pack("{s:o}", "job", job_json(j));
-    pthread_mutex_unlock(&jobs_lock);
-    return pd_resp_json(resp, 202, body);
+    const char *v;
+    if ((v = pd_req_query(req, "format")))
+        pd_strlcpy(a->format, v, sizeof a->format);
+    if ((v = pd_req_query(req, "unit")))
+        pd_strlcpy(a->unit, v, sizeof a->unit);
+    return pd_job_start(req, resp, &import_spec, a);
 }
 
 int pd_api_import_get(pd_req *req, pd_resp *resp)
 {
-    long long id = pd_req_param_id(req, 0);
     if (!pd_actor_can(&req->actor, PD_PERM_PEOPLE_IMPORT))
         return pd_resp_error(resp, 403, "denied", "", "Tài khoản không được nhập dữ liệu");
-    json_t *body = NULL;
-    pthread_mutex_lock(&jobs_lock);
-    for (int i = 0; i < MAX_JOBS; i++)
-        if (jobs[i] && jobs[i]->id == id &&
-            (jobs[i]->actor.user_id == req->actor.user_id || req->actor.role == PD_ROLE_ADMIN))
-            body = json_pack("{s:o}", "job", job_json(jobs[i]));
-    pthread_mutex_unlock(&jobs_lock);
-    if (!body)
-        return pd_resp_error(resp, 404, "not_found", "", "Không có lượt nhập này");
-    return pd_resp_json(resp, 200, body);
+    return pd_job_get(req, resp, &import_spec, "Không có lượt nhập này");
 }
 
 static int export_people(pd_req *req, pd_resp *resp, const char *format, const char *type)
