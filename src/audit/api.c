@@ -1,14 +1,13 @@
-/* HTTP handlers for the audit log (admin): browse with filters and paging, export to CSV and XLSX. */
+/* HTTP handlers for the audit log (admin): browse with filters and paging, export to CSV and XLSX.
+ */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "audit/audit.h"
 #include "base/clock.h"
-#include "base/file.h"
 #include "base/text.h"
 #include "http/handlers.h"
 
@@ -38,10 +37,10 @@ typedef struct list_ctx {
 static int add_entry(const pd_audit_entry *e, void *vctx)
 {
     list_ctx *c = vctx;
-    json_t *j = json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at",
-                          pd_json_time(e->at), "username", e->username, "action", e->action,
-                          "entity", e->entity, "unit_code", e->unit_code, "detail", e->detail,
-                          "ip", e->ip);
+    json_t *j =
+        json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)e->id, "at",
+                  pd_json_time(e->at), "username", e->username, "action", e->action, "entity",
+                  e->entity, "unit_code", e->unit_code, "detail", e->detail, "ip", e->ip);
     json_object_set_new(j, "entity_id", e->entity_id ? json_integer(e->entity_id) : json_null());
     json_array_append_new(c->items, j);
     c->last_id = e->id;
@@ -86,15 +85,17 @@ static int add_csv(const pd_audit_entry *e, void *ctx)
     pd_format_local(e->at, at, sizeof at);
     snprintf(id, sizeof id, "%lld", (long long)e->id);
     snprintf(eid, sizeof eid, "%lld", (long long)e->entity_id);
-    const char *f[] = {id, at, e->username, e->action, e->entity, e->entity_id ? eid : "",
+    const char *f[] = {id,           at,        e->username,
+                       e->action,    e->entity, e->entity_id ? eid : "",
                        e->unit_code, e->detail, e->ip};
     for (int i = 0; i < 9; i++)
         csv_field(b, f[i], i == 8);
     return 0;
 }
 
-static const char *const headers[] = {"STT", "Thời điểm", "Tài khoản", "Hành động", "Đối tượng",
-                                      "Mã đối tượng", "Đơn vị", "Chi tiết", "Địa chỉ IP"};
+static const char *const headers[] = {"STT",       "Thời điểm", "Tài khoản",
+                                      "Hành động", "Đối tượng", "Mã đối tượng",
+                                      "Đơn vị",    "Chi tiết",  "Địa chỉ IP"};
 
 int pd_api_audit_csv(pd_req *req, pd_resp *resp)
 {
@@ -139,15 +140,15 @@ static int add_xlsx(const pd_audit_entry *e, void *vctx)
     return 0;
 }
 
-int pd_api_audit_xlsx(pd_req *req, pd_resp *resp)
+typedef struct audit_export {
+    sqlite3 *db;
+    const pd_actor *actor;
+    const pd_audit_query *q;
+} audit_export;
+
+static int write_audit(const char *path, void *ctx, pd_err *err)
 {
-    pd_audit_query q;
-    read_query(req, &q, 100000);
-    char path[64] = "/tmp/phongdich-audit-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return pd_resp_error(resp, 500, "io", "", "Không tạo được tệp xuất");
-    close(fd);
+    audit_export *e = ctx;
     lxw_workbook *wb = workbook_new(path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Nhật ký");
     lxw_format *bold = workbook_add_format(wb);
@@ -156,18 +157,19 @@ int pd_api_audit_xlsx(pd_req *req, pd_resp *resp)
         worksheet_write_string(ws, 0, (lxw_col_t)i, headers[i], bold);
     worksheet_freeze_panes(ws, 1, 0);
     xlsx_ctx c = {ws, 0};
-    pd_err err;
-    int rc = pd_audit_list(req->db, &req->actor, &q, add_xlsx, &c, &err);
-    bool written = workbook_close(wb) == LXW_NO_ERROR;
-    size_t len = 0;
-    char *data = rc == PD_OK && written ? pd_file_read(path, &len) : NULL;
-    unlink(path);
-    if (rc != PD_OK)
-        return pd_resp_err(resp, &err);
-    if (!data)
-        return pd_resp_error(resp, 500, "io", "", "Không ghi được tệp xuất");
-    pd_audit_read(req->db, &req->actor, "audit", 0, "", "export xlsx");
-    return pd_resp_file(resp, data, len,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "nhat-ky.xlsx");
+    int rc = pd_audit_list(e->db, e->actor, e->q, add_xlsx, &c, err);
+    if (workbook_close(wb) != LXW_NO_ERROR && rc == PD_OK)
+        rc = pd_fail(err, PD_EIO, "", "Không ghi được tệp xuất");
+    return rc;
+}
+
+int pd_api_audit_xlsx(pd_req *req, pd_resp *resp)
+{
+    pd_audit_query q;
+    read_query(req, &q, 100000);
+    audit_export e = {req->db, &req->actor, &q};
+    int rc = pd_resp_export(resp, write_audit, &e, PD_XLSX_TYPE, "nhat-ky.xlsx");
+    if (resp->status == 200)
+        pd_audit_read(req->db, &req->actor, "audit", 0, "", "export xlsx");
+    return rc;
 }

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/clock.h"
+#include "base/file.h"
 #include "base/text.h"
 
 const char *pd_req_query(const pd_req *req, const char *name)
@@ -183,4 +185,25 @@ json_t *pd_json_time(long long unix_seconds)
     char s[40];
     pd_format_local(unix_seconds, s, sizeof s);
     return json_string(s);
+}
+
+int pd_resp_export(pd_resp *resp, pd_export_writer write, void *ctx, const char *content_type,
+                   const char *download_name)
+{
+    char path[64] = "/tmp/phongdich-export-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return pd_resp_error(resp, 500, "io", "", "Không tạo được tệp xuất");
+    close(fd);
+    pd_err err;
+    pd_err_clear(&err);
+    int rc = write(path, ctx, &err);
+    size_t len = 0;
+    char *data = rc == PD_OK ? pd_file_read(path, &len) : NULL;
+    unlink(path);
+    if (rc != PD_OK)
+        return pd_resp_err(resp, &err);
+    if (!data)
+        return pd_resp_error(resp, 500, "io", "", "Không đọc được tệp xuất");
+    return pd_resp_file(resp, data, len, content_type, download_name);
 }

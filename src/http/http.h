@@ -79,6 +79,13 @@ int pd_resp_file(pd_resp *resp, char *data, size_t len, const char *content_type
                  const char *download_name); /* steals data */
 void pd_resp_header(pd_resp *resp, const char *name, const char *value);
 
+/* A download written by a domain function to a file: write(path, ctx, err) fills a fresh temporary
+ * file, which is answered as download_name and removed. A domain error is answered as such. */
+#define PD_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+typedef int (*pd_export_writer)(const char *path, void *ctx, pd_err *err);
+int pd_resp_export(pd_resp *resp, pd_export_writer write, void *ctx, const char *content_type,
+                   const char *download_name);
+
 /* JSON helpers: a string member or "" (never NULL). */
 const char *pd_json_str(const json_t *obj, const char *key);
 /* Copies a string member into out; false (and resp 400) if present but not a string. */

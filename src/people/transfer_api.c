@@ -4,9 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/file.h"
 #include "base/text.h"
 #include "http/handlers.h"
 #include "http/jobs.h"
@@ -81,6 +79,20 @@ int pd_api_import_get(pd_req *req, pd_resp *resp)
     return pd_job_get(req, resp, &import_spec, "Không có lượt nhập này");
 }
 
+typedef struct people_export {
+    sqlite3 *db;
+    const pd_actor *actor;
+    const pd_people_query *q;
+    const char *format;
+} people_export;
+
+static int write_people(const char *path, void *ctx, pd_err *err)
+{
+    people_export *e = ctx;
+    int64_t rows;
+    return pd_people_export(e->db, e->actor, e->q, path, e->format, &rows, err);
+}
+
 static int export_people(pd_req *req, pd_resp *resp, const char *format, const char *type)
 {
     pd_people_query q;
@@ -90,30 +102,15 @@ static int export_people(pd_req *req, pd_resp *resp, const char *format, const c
         pd_strlcpy(q.q, v, sizeof q.q);
     if ((v = pd_req_query(req, "unit")))
         pd_strlcpy(q.unit_code, v, sizeof q.unit_code);
-    char path[64] = "/tmp/phongdich-export-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return pd_resp_error(resp, 500, "io", "", "Không tạo được tệp xuất");
-    close(fd);
-    pd_err err;
-    int64_t rows;
-    int rc = pd_people_export(req->db, &req->actor, &q, path, format, &rows, &err);
-    size_t len = 0;
-    char *data = rc == PD_OK ? pd_file_read(path, &len) : NULL;
-    unlink(path);
-    if (rc != PD_OK)
-        return pd_resp_err(resp, &err);
-    if (!data)
-        return pd_resp_error(resp, 500, "io", "", "Không đọc được tệp xuất");
+    people_export e = {req->db, &req->actor, &q, format};
     char name[48];
     snprintf(name, sizeof name, "danh-sach-dan-cu.%s", format);
-    return pd_resp_file(resp, data, len, type, name);
+    return pd_resp_export(resp, write_people, &e, type, name);
 }
 
 int pd_api_export_xlsx(pd_req *req, pd_resp *resp)
 {
-    return export_people(req, resp, "xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    return export_people(req, resp, "xlsx", PD_XLSX_TYPE);
 }
 
 int pd_api_export_csv(pd_req *req, pd_resp *resp)

@@ -3,9 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/file.h"
 #include "base/text.h"
 #include "http/handlers.h"
 #include "people/unit_cache.h"
@@ -203,28 +201,25 @@ int pd_api_stay_venues(pd_req *req, pd_resp *resp)
     return pd_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }
 
+typedef struct stays_export {
+    sqlite3 *db;
+    const pd_actor *actor;
+    const pd_stays_query *q;
+} stays_export;
+
+static int write_stays(const char *path, void *ctx, pd_err *err)
+{
+    stays_export *e = ctx;
+    int64_t rows;
+    return pd_stays_export(e->db, e->actor, e->q, path, &rows, err);
+}
+
 int pd_api_stays_xlsx(pd_req *req, pd_resp *resp)
 {
     if (!may_read(req, resp))
         return 0;
     pd_stays_query q;
     read_query(req, &q);
-    char path[64] = "/tmp/phongdich-stays-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return pd_resp_error(resp, 500, "io", "", "Không tạo được tệp xuất");
-    close(fd);
-    pd_err err;
-    int64_t rows;
-    int rc = pd_stays_export(req->db, &req->actor, &q, path, &rows, &err);
-    size_t len = 0;
-    char *data = rc == PD_OK ? pd_file_read(path, &len) : NULL;
-    unlink(path);
-    if (rc != PD_OK)
-        return pd_resp_err(resp, &err);
-    if (!data)
-        return pd_resp_error(resp, 500, "io", "", "Không đọc được tệp xuất");
-    return pd_resp_file(resp, data, len,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "khach-luu-tru.xlsx");
+    stays_export e = {req->db, &req->actor, &q};
+    return pd_resp_export(resp, write_stays, &e, PD_XLSX_TYPE, "khach-luu-tru.xlsx");
 }

@@ -3,10 +3,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "audit/audit.h"
-#include "base/file.h"
 #include "base/text.h"
 #include "http/handlers.h"
 #include "people/unit_cache.h"
@@ -108,29 +106,26 @@ int pd_api_handoff(pd_req *req, pd_resp *resp)
     return pd_resp_json(resp, 200, json_pack("{s:o}", "groups", g.groups));
 }
 
+typedef struct handoff_export {
+    sqlite3 *db;
+    const pd_actor *actor;
+    const pd_handoff_query *q;
+} handoff_export;
+
+static int write_handoff(const char *path, void *ctx, pd_err *err)
+{
+    handoff_export *e = ctx;
+    int64_t rows;
+    return pd_handoff_export(e->db, e->actor, e->q, path, &rows, err);
+}
+
 int pd_api_handoff_xlsx(pd_req *req, pd_resp *resp)
 {
     pd_handoff_query q;
     if (!read_handoff_query(req, resp, &q))
         return 0;
-    char path[64] = "/tmp/phongdich-handoff-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return pd_resp_error(resp, 500, "io", "", "Không tạo được tệp xuất");
-    close(fd);
-    pd_err err;
-    int64_t rows;
-    int rc = pd_handoff_export(req->db, &req->actor, &q, path, &rows, &err);
-    size_t len = 0;
-    char *data = rc == PD_OK ? pd_file_read(path, &len) : NULL;
-    unlink(path);
-    if (rc != PD_OK)
-        return pd_resp_err(resp, &err);
-    if (!data)
-        return pd_resp_error(resp, 500, "io", "", "Không đọc được tệp xuất");
-    return pd_resp_file(resp, data, len,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "danh-sach-f1-f2.xlsx");
+    handoff_export e = {req->db, &req->actor, &q};
+    return pd_resp_export(resp, write_handoff, &e, PD_XLSX_TYPE, "danh-sach-f1-f2.xlsx");
 }
 
 int pd_api_chains(pd_req *req, pd_resp *resp)
