@@ -1,4 +1,5 @@
-/* People: normalisation and validation, duplicates, create/update/read with scope and audit, search. */
+/* People: normalisation and validation, duplicates, create/update/read with scope and audit,
+ * search. */
 #include "people/people.h"
 
 #include <stdio.h>
@@ -97,7 +98,9 @@ static void infer_id_type(pd_person *p)
     if (p->id_type[0] || !p->id_number[0])
         return;
     size_t n = strlen(p->id_number);
-    const char *type = pd_all_digits(p->id_number) ? (n == 12 ? "cccd" : n == 9 ? "cmnd" : "")
+    const char *type = pd_all_digits(p->id_number) ? (n == 12  ? "cccd"
+                                                      : n == 9 ? "cmnd"
+                                                               : "")
                                                    : "passport";
     pd_strlcpy(p->id_type, type, sizeof p->id_type);
 }
@@ -162,24 +165,12 @@ static void normalize_nationality(pd_person *p, pd_field_errors *errs)
 /* Resolves unit_code/area_code: an area given as unit_code moves to area_code under its commune. */
 static void normalize_unit(sqlite3 *db, pd_person *p, pd_field_errors *errs)
 {
-    pd_unit_info u, a;
-    if (!p->unit_code[0]) {
-        add_error(errs, "unit_code", "Chưa chọn xã, phường, thị trấn nơi cư trú");
-        return;
-    }
-    if (!pd_unit_cache_get(db, p->unit_code, &u) || u.level < 3) {
-        add_error(errs, "unit_code", "Mã xã, phường không tồn tại (cần mã cấp xã, vd. 01834)");
-        return;
-    }
-    if (u.level == 4) {
-        pd_strlcpy(p->area_code, p->unit_code, sizeof p->area_code);
-        pd_strlcpy(p->unit_code, u.commune_code, sizeof p->unit_code);
-    }
-    if (p->area_code[0] && (!pd_unit_cache_get(db, p->area_code, &a) || a.level != 4 ||
-                            strcmp(a.commune_code, p->unit_code) != 0))
-        add_error(errs, "area_code", "Thôn, tổ dân phố không thuộc xã, phường đã chọn");
-    pd_strlcpy(p->district_code, u.district_code, sizeof p->district_code);
-    pd_strlcpy(p->province_code, u.province_code, sizeof p->province_code);
+    pd_place place = {p->unit_code, p->area_code, p->district_code, p->province_code};
+    const char *message = NULL;
+    const char *field =
+        pd_place_resolve(db, place, "Chưa chọn xã, phường, thị trấn nơi cư trú", &message);
+    if (field)
+        add_error(errs, field, message);
 }
 
 int pd_person_normalize(sqlite3 *db, pd_person *p, pd_field_errors *errs)
@@ -207,8 +198,8 @@ static bool person_in_scope(const pd_actor *actor, const pd_person *p)
 /* Loads a person by id regardless of scope (the callers check it). */
 static int load_person(sqlite3 *db, int64_t id, pd_person *out, pd_err *err)
 {
-    sqlite3_stmt *st = pd_db_cached(db, "SELECT " PD_PERSON_COLUMNS " FROM people p WHERE p.id = ?",
-                                    err);
+    sqlite3_stmt *st =
+        pd_db_cached(db, "SELECT " PD_PERSON_COLUMNS " FROM people p WHERE p.id = ?", err);
     if (!st)
         return PD_EDB;
     sqlite3_bind_int64(st, 1, id);
@@ -227,12 +218,13 @@ int pd_person_find_duplicates(sqlite3 *db, const pd_actor *actor, const pd_perso
                               pd_duplicates *out, pd_err *err)
 {
     out->count = 0;
-    sqlite3_stmt *st = pd_db_prepare(
-        db,
-        "SELECT 'id_number', " PD_PERSON_COLUMNS " FROM people p WHERE p.id_number = ?1 AND p.id <> ?3"
-        " UNION ALL SELECT 'phone', " PD_PERSON_COLUMNS " FROM people p WHERE p.phone = ?2"
-        " AND p.id <> ?3 LIMIT 64",
-        err);
+    sqlite3_stmt *st = pd_db_prepare(db,
+                                     "SELECT 'id_number', " PD_PERSON_COLUMNS
+                                     " FROM people p WHERE p.id_number = ?1 AND p.id <> ?3"
+                                     " UNION ALL SELECT 'phone', " PD_PERSON_COLUMNS
+                                     " FROM people p WHERE p.phone = ?2"
+                                     " AND p.id <> ?3 LIMIT 64",
+                                     err);
     if (!st)
         return PD_EDB;
     pd_bind_text_or_null(st, 1, p->id_number);
@@ -310,7 +302,8 @@ static int check_household(sqlite3 *db, const pd_actor *actor, const pd_person *
     return PD_OK;
 }
 
-/* Validation shared by create and update: fields, scope of the (new) unit, household, duplicates. */
+/* Validation shared by create and update: fields, scope of the (new) unit, household, duplicates.
+ */
 static int check_person(sqlite3 *db, const pd_actor *actor, pd_person *p, bool allow_duplicates,
                         pd_field_errors *errs, pd_duplicates *dups, pd_err *err)
 {
@@ -325,9 +318,8 @@ static int check_person(sqlite3 *db, const pd_actor *actor, pd_person *p, bool a
     if (pd_person_find_duplicates(db, actor, p, dups, err) != PD_OK)
         return PD_EDB;
     if (dups->count > 0 && !allow_duplicates)
-        return pd_fail(err, PD_ECONFLICT, dups->items[0].field,
-                       "Đã có người trùng %s: %s", strcmp(dups->items[0].field, "phone") == 0
-                                                     ? "số điện thoại" : "số giấy tờ",
+        return pd_fail(err, PD_ECONFLICT, dups->items[0].field, "Đã có người trùng %s: %s",
+                       strcmp(dups->items[0].field, "phone") == 0 ? "số điện thoại" : "số giấy tờ",
                        dups->items[0].full_name);
     return PD_OK;
 }
@@ -377,12 +369,18 @@ static void changed_fields(const pd_person *a, const pd_person *b, char *out, si
     out[0] = '\0';
     struct {
         const char *name, *x, *y;
-    } f[] = {{"full_name", a->full_name, b->full_name},   {"birth_date", a->birth_date, b->birth_date},
-             {"sex", a->sex, b->sex},                     {"id_number", a->id_number, b->id_number},
-             {"phone", a->phone, b->phone},               {"unit_code", a->unit_code, b->unit_code},
-             {"area_code", a->area_code, b->area_code},   {"address", a->address, b->address},
-             {"relation", a->relation, b->relation},      {"occupation", a->occupation, b->occupation},
-             {"note", a->note, b->note},                  {"nationality", a->nationality, b->nationality}};
+    } f[] = {{"full_name", a->full_name, b->full_name},
+             {"birth_date", a->birth_date, b->birth_date},
+             {"sex", a->sex, b->sex},
+             {"id_number", a->id_number, b->id_number},
+             {"phone", a->phone, b->phone},
+             {"unit_code", a->unit_code, b->unit_code},
+             {"area_code", a->area_code, b->area_code},
+             {"address", a->address, b->address},
+             {"relation", a->relation, b->relation},
+             {"occupation", a->occupation, b->occupation},
+             {"note", a->note, b->note},
+             {"nationality", a->nationality, b->nationality}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (strcmp(f[i].x, f[i].y) != 0)
             snprintf(out + strlen(out), cap - strlen(out), "%s%s", out[0] ? "," : "", f[i].name);

@@ -62,3 +62,28 @@ bool pd_unit_cache_get(sqlite3 *db, const char *code, pd_unit_info *out)
     s->info = *out;
     return true;
 }
+
+const char *pd_place_resolve(sqlite3 *db, pd_place place, const char *missing, const char **message)
+{
+    pd_unit_info u, a;
+    if (!place.unit_code[0]) {
+        *message = missing;
+        return "unit_code";
+    }
+    if (!pd_unit_cache_get(db, place.unit_code, &u) || u.level < 3) {
+        *message = "Mã xã, phường không tồn tại (cần mã cấp xã, vd. 01834)";
+        return "unit_code";
+    }
+    if (u.level == 4) {
+        pd_strlcpy(place.area_code, place.unit_code, 16);
+        pd_strlcpy(place.unit_code, u.commune_code, 16);
+    }
+    pd_strlcpy(place.district_code, u.district_code, 16);
+    pd_strlcpy(place.province_code, u.province_code, 16);
+    if (place.area_code[0] && (!pd_unit_cache_get(db, place.area_code, &a) || a.level != 4 ||
+                               strcmp(a.commune_code, place.unit_code) != 0)) {
+        *message = "Thôn, tổ dân phố không thuộc xã, phường đã chọn";
+        return "area_code";
+    }
+    return NULL;
+}

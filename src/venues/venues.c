@@ -203,24 +203,12 @@ static void clean_text(char *value, size_t cap, size_t max_chars, const char *fi
 
 static void normalize_unit(sqlite3 *db, pd_venue *v, pd_field_errors *errs)
 {
-    pd_unit_info u, a;
-    if (!v->unit_code[0]) {
-        add_error(errs, "unit_code", "Chưa chọn xã, phường, thị trấn của địa điểm");
-        return;
-    }
-    if (!pd_unit_cache_get(db, v->unit_code, &u) || u.level < 3) {
-        add_error(errs, "unit_code", "Mã xã, phường không tồn tại (cần mã cấp xã, vd. 01834)");
-        return;
-    }
-    if (u.level == 4) {
-        pd_strlcpy(v->area_code, v->unit_code, sizeof v->area_code);
-        pd_strlcpy(v->unit_code, u.commune_code, sizeof v->unit_code);
-    }
-    if (v->area_code[0] && (!pd_unit_cache_get(db, v->area_code, &a) || a.level != 4 ||
-                            strcmp(a.commune_code, v->unit_code) != 0))
-        add_error(errs, "area_code", "Thôn, tổ dân phố không thuộc xã, phường đã chọn");
-    pd_strlcpy(v->district_code, u.district_code, sizeof v->district_code);
-    pd_strlcpy(v->province_code, u.province_code, sizeof v->province_code);
+    pd_place place = {v->unit_code, v->area_code, v->district_code, v->province_code};
+    const char *message = NULL;
+    const char *field =
+        pd_place_resolve(db, place, "Chưa chọn xã, phường, thị trấn của địa điểm", &message);
+    if (field)
+        add_error(errs, field, message);
 }
 
 static void normalize_phone(pd_venue *v, pd_field_errors *errs)
