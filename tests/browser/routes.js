@@ -1,6 +1,5 @@
 // tests/browser/routes.js: the routes of the capabilities not built yet, with their menu labels.
 export const SOON_ROUTES = [
-  ['/testing', 'Xét nghiệm'],
   ['/quarantine', 'Cách ly'],
   ['/treatment', 'Điều trị'],
   ['/vaccination', 'Tiêm chủng'],
