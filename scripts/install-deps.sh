@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 build_pkgs=(build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev libsodium-dev
             libutf8proc-dev libxlsxwriter-dev libqrencode-dev libzip-dev libexpat1-dev
             librsvg2-dev libcairo2-dev fonts-dejavu-core)
-test_pkgs=(libcmocka-dev chromium nodejs npm python3 python3-openpyxl wrk curl zbar-tools sqlite3)
+test_pkgs=(libcmocka-dev chromium nodejs npm python3 python3-openpyxl wrk curl zbar-tools sqlite3
+           clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
