@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "cases/cases.h"
 #include "cases/cases_json.h"
+#include "http/body.h"
 #include "http/handlers.h"
 #include "ingest/ingest.h"
 #include "people/unit_cache.h"
@@ -68,93 +69,6 @@ static bool allowed(pd_req *req, pd_resp *resp, pd_perm perm, const char *messag
 #define MAY_WRITE(req, resp)                                                                       \
     allowed(req, resp, PD_PERM_CASES_WRITE, "Tài khoản không được cập nhật ca bệnh")
 
-static void add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
-static int answer_errors(pd_resp *resp, const pd_field_errors *errs)
-{
-    json_t *list = json_array();
-    for (int i = 0; i < errs->count; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->items[i].field,
-                                              "message", errs->items[i].message));
-    pd_resp_error(resp, 400, "invalid", errs->items[0].field, errs->items[0].message);
-    json_object_set_new(resp->json, "errors", list);
-    return 0;
-}
-
-static int answer_err(pd_resp *resp, const pd_err *err, const pd_field_errors *errs)
-{
-    if (err->code == PD_EINVAL && errs && errs->count > 0)
-        return answer_errors(resp, errs);
-    if (err->code == PD_EINVAL) { /* one field: still an errors list, as the contract says */
-        pd_field_errors one = {0};
-        add_error(&one, err->field, err->message);
-        return answer_errors(resp, &one);
-    }
-    return pd_resp_err(resp, err);
-}
-
-/* A time in the body: ISO 8601 (+07:00 or none), "YYYY-MM-DD HH:MM", "DD/MM/YYYY HH:MM", or a
- * Unix number; absent or null is 0. False (with an error for field) otherwise. */
-static bool body_time(const json_t *b, const char *field, int64_t *out, pd_field_errors *errs)
-{
-    *out = 0;
-    json_t *v = json_object_get(b, field);
-    if (!v || json_is_null(v))
-        return true;
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        *out = json_integer_value(v);
-        return true;
-    }
-    const char *s = json_string_value(v);
-    if (s && s[0] && strspn(s, "0123456789") == strlen(s) && strlen(s) <= 12) {
-        *out = strtoll(s, NULL, 10);
-        return *out > 0 || (add_error(errs, field, "Thời điểm không hợp lệ"), false);
-    }
-    if (s && pd_ingest_parse_time(s, out))
-        return true;
-    add_error(errs, field,
-              "Thời điểm không hợp lệ (dạng 2021-11-15 08:30 hoặc 2021-11-15T08:30:00+07:00)");
-    return false;
-}
-
-/* An id in the body: a positive integer (or its digits as a string); absent or null is 0. */
-static bool body_id(const json_t *b, const char *field, int64_t *out, pd_field_errors *errs)
-{
-    *out = 0;
-    json_t *v = json_object_get(b, field);
-    if (!v || json_is_null(v))
-        return true;
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        *out = json_integer_value(v);
-        return true;
-    }
-    const char *s = json_string_value(v);
-    if (s && s[0] && strlen(s) <= 18 && strspn(s, "0123456789") == strlen(s)) {
-        *out = strtoll(s, NULL, 10);
-        if (*out > 0)
-            return true;
-    }
-    char msg[128];
-    snprintf(msg, sizeof msg, "Trường %s phải là mã số (số nguyên dương)", field);
-    add_error(errs, field, msg);
-    return false;
-}
-
-/* ---- list ---- */
-
-static void copy_query(pd_req *req, const char *name, char *out, size_t cap)
-{
-    const char *v = pd_req_query(req, name);
-    pd_strlcpy(out, v ? v : "", cap);
-}
-
 typedef struct list_ctx {
     sqlite3 *db;
     json_t *items;
@@ -175,11 +89,11 @@ int pd_api_cases_list(pd_req *req, pd_resp *resp)
         return 0;
     pd_cases_query q;
     memset(&q, 0, sizeof q);
-    copy_query(req, "status", q.status, sizeof q.status);
-    copy_query(req, "found_in", q.found_in, sizeof q.found_in);
-    copy_query(req, "unit", q.unit_code, sizeof q.unit_code);
-    copy_query(req, "from", q.from, sizeof q.from);
-    copy_query(req, "to", q.to, sizeof q.to);
+    pd_req_query_copy(req, "status", q.status, sizeof q.status);
+    pd_req_query_copy(req, "found_in", q.found_in, sizeof q.found_in);
+    pd_req_query_copy(req, "unit", q.unit_code, sizeof q.unit_code);
+    pd_req_query_copy(req, "from", q.from, sizeof q.from);
+    pd_req_query_copy(req, "to", q.to, sizeof q.to);
     q.before_id = pd_req_query_int(req, "before", 0);
     q.limit = (int)pd_req_query_int(req, "limit", 50);
     list_ctx l = {req->db, json_array(), 0};
@@ -209,11 +123,11 @@ static bool case_from_json(pd_req *req, pd_resp *resp, pd_case *c, pd_field_erro
                                {"note", c->note, sizeof c->note}};
     if (!pd_json_copy_fields(b, f, sizeof f / sizeof f[0], resp))
         return false;
-    body_id(b, "person_id", &c->person_id, errs);
-    body_time(b, "confirmed_at", &c->confirmed_at, errs);
-    body_time(b, "infectious_until", &c->infectious_until, errs);
+    pd_body_id(b, "person_id", &c->person_id, errs);
+    pd_body_time(b, "confirmed_at", &c->confirmed_at, errs);
+    pd_body_time(b, "infectious_until", &c->infectious_until, errs);
     if (errs->count > 0)
-        return answer_errors(resp, errs), false;
+        return pd_resp_field_errors(resp, errs), false;
     return true;
 }
 
@@ -260,7 +174,7 @@ int pd_api_case_create(pd_req *req, pd_resp *resp)
         return 0;
     pd_err err;
     if (pd_case_confirm(req->db, &req->actor, &c, &errs, &err) != PD_OK)
-        return answer_err(resp, &err, &errs);
+        return pd_resp_err_fields(resp, &err, &errs);
     return answer_created(req, resp, &c);
 }
 
@@ -330,12 +244,12 @@ int pd_api_case_status(pd_req *req, pd_resp *resp)
         return 0;
     pd_field_errors errs = {0};
     int64_t at = 0;
-    if (!body_time(b, "at", &at, &errs))
-        return answer_errors(resp, &errs);
+    if (!pd_body_time(b, "at", &at, &errs))
+        return pd_resp_field_errors(resp, &errs);
     int64_t id = pd_req_param_id(req, 0);
     pd_err err;
     if (pd_case_set_status(req->db, &req->actor, id, status, at, note, &err) != PD_OK)
-        return answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     return answer_case(req, resp, id, 200);
 }
 
@@ -348,16 +262,17 @@ int pd_api_case_source(pd_req *req, pd_resp *resp)
         return 0;
     pd_field_errors errs = {0};
     if (!json_object_get(b, "source_case_id")) {
-        add_error(&errs, "source_case_id", "Thiếu source_case_id (mã ca nguồn, hoặc null để bỏ)");
-        return answer_errors(resp, &errs);
+        pd_field_errors_add(&errs, "source_case_id",
+                            "Thiếu source_case_id (mã ca nguồn, hoặc null để bỏ)");
+        return pd_resp_field_errors(resp, &errs);
     }
     int64_t source = 0;
-    if (!body_id(b, "source_case_id", &source, &errs))
-        return answer_errors(resp, &errs);
+    if (!pd_body_id(b, "source_case_id", &source, &errs))
+        return pd_resp_field_errors(resp, &errs);
     int64_t id = pd_req_param_id(req, 0);
     pd_err err;
     if (pd_case_set_source(req->db, &req->actor, id, source, &err) != PD_OK)
-        return answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     return answer_case(req, resp, id, 200);
 }
 
@@ -374,14 +289,14 @@ int pd_api_case_contact_add(pd_req *req, pd_resp *resp)
         return 0;
     pd_field_errors errs = {0};
     int64_t person = 0, at = 0;
-    body_id(b, "person_id", &person, &errs);
-    body_time(b, "contact_at", &at, &errs);
+    pd_body_id(b, "person_id", &person, &errs);
+    pd_body_time(b, "contact_at", &at, &errs);
     if (errs.count > 0)
-        return answer_errors(resp, &errs);
+        return pd_resp_field_errors(resp, &errs);
     pd_err err;
     if (pd_case_contact_add(req->db, &req->actor, pd_req_param_id(req, 0), person, kind, at, note,
                             &err) != PD_OK)
-        return answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     return pd_resp_json(resp, 201, json_pack("{s:b}", "ok", 1));
 }
 
@@ -417,7 +332,7 @@ static bool threshold(pd_req *req, const char *name, int *out, pd_field_errors *
     if (*end || n < 1 || n > 1000) {
         char msg[160];
         snprintf(msg, sizeof msg, "%s phải là số nguyên từ 1 đến 1000", name);
-        add_error(errs, name, msg);
+        pd_field_errors_add(errs, name, msg);
         return false;
     }
     *out = (int)n;
@@ -433,14 +348,14 @@ int pd_api_lockdown(pd_req *req, pd_resp *resp)
     threshold(req, "area_households", &o.area_households, &errs);
     threshold(req, "commune_areas", &o.commune_areas, &errs);
     if (errs.count > 0)
-        return answer_errors(resp, &errs);
+        return pd_resp_field_errors(resp, &errs);
     char unit[16];
-    copy_query(req, "unit", unit, sizeof unit);
+    pd_req_query_copy(req, "unit", unit, sizeof unit);
     json_t *items = json_array();
     pd_err err;
     if (pd_lockdown_suggest(req->db, &req->actor, unit, &o, add_area, items, &err) != PD_OK) {
         json_decref(items);
-        return answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     }
     return pd_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }

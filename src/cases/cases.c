@@ -34,18 +34,6 @@ static bool in_list(const char *v, const char *const *list)
     return false;
 }
 
-static void add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    for (int i = 0; i < errs->count; i++)
-        if (strcmp(errs->items[i].field, field) == 0)
-            return; /* one message per field */
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
 /* ---- days ---- */
 
 /* A full date (day and month given). */
@@ -214,14 +202,15 @@ static void check_dates(pd_case *c, pd_field_errors *errs)
     pd_date today = pd_local_date(pd_now()), s, o;
     bool sample_ok = false;
     if (!c->sample_date[0]) {
-        add_error(errs, "sample_date", "Thiếu ngày lấy mẫu xét nghiệm dương tính");
+        pd_field_errors_add_once(errs, "sample_date", "Thiếu ngày lấy mẫu xét nghiệm dương tính");
     } else if (!parse_day(c->sample_date, &s)) {
-        add_error(errs, "sample_date",
-                  "Ngày lấy mẫu không hợp lệ (dạng ngày/tháng/năm, vd. 15/11/2021)");
+        pd_field_errors_add_once(errs, "sample_date",
+                                 "Ngày lấy mẫu không hợp lệ (dạng ngày/tháng/năm, vd. 15/11/2021)");
     } else if (pd_date_cmp(&s, &today) > 0) {
-        add_error(errs, "sample_date", "Ngày lấy mẫu không được sau hôm nay");
+        pd_field_errors_add_once(errs, "sample_date", "Ngày lấy mẫu không được sau hôm nay");
     } else if (pd_date_days(&today) - pd_date_days(&s) > SAMPLE_MAX_AGE_DAYS) {
-        add_error(errs, "sample_date", "Ngày lấy mẫu cách đây hơn 60 ngày; hãy kiểm tra lại");
+        pd_field_errors_add_once(errs, "sample_date",
+                                 "Ngày lấy mẫu cách đây hơn 60 ngày; hãy kiểm tra lại");
     } else {
         pd_date_format(&s, c->sample_date, sizeof c->sample_date);
         sample_ok = true;
@@ -229,13 +218,16 @@ static void check_dates(pd_case *c, pd_field_errors *errs)
     if (!c->onset_date[0])
         return;
     if (!parse_day(c->onset_date, &o))
-        add_error(errs, "onset_date",
-                  "Ngày khởi phát triệu chứng không hợp lệ (dạng ngày/tháng/năm, vd. 12/11/2021)");
+        pd_field_errors_add_once(
+            errs, "onset_date",
+            "Ngày khởi phát triệu chứng không hợp lệ (dạng ngày/tháng/năm, vd. 12/11/2021)");
     else if (pd_date_cmp(&o, &today) > 0)
-        add_error(errs, "onset_date", "Ngày khởi phát triệu chứng không được sau hôm nay");
+        pd_field_errors_add_once(errs, "onset_date",
+                                 "Ngày khởi phát triệu chứng không được sau hôm nay");
     else if (sample_ok && pd_date_days(&s) - pd_date_days(&o) > ONSET_BEFORE_SAMPLE_DAYS)
-        add_error(errs, "onset_date",
-                  "Ngày khởi phát sớm hơn ngày lấy mẫu quá 14 ngày; hãy kiểm tra lại");
+        pd_field_errors_add_once(
+            errs, "onset_date",
+            "Ngày khởi phát sớm hơn ngày lấy mẫu quá 14 ngày; hãy kiểm tra lại");
     else
         pd_date_format(&o, c->onset_date, sizeof c->onset_date);
 }
@@ -243,20 +235,23 @@ static void check_dates(pd_case *c, pd_field_errors *errs)
 static void check_lists(pd_case *c, pd_field_errors *errs)
 {
     if (!c->found_in[0])
-        add_error(errs, "found_in",
-                  "Thiếu nơi phát hiện (cộng đồng, trong khu cách ly hoặc nhập cảnh)");
+        pd_field_errors_add_once(
+            errs, "found_in", "Thiếu nơi phát hiện (cộng đồng, trong khu cách ly hoặc nhập cảnh)");
     else if (!in_list(c->found_in, found_in_values))
-        add_error(errs, "found_in",
-                  "Nơi phát hiện không hợp lệ: community (cộng đồng), quarantine (trong khu cách "
-                  "ly) hoặc imported (nhập cảnh)");
+        pd_field_errors_add_once(
+            errs, "found_in",
+            "Nơi phát hiện không hợp lệ: community (cộng đồng), quarantine (trong khu cách "
+            "ly) hoặc imported (nhập cảnh)");
     if (!c->basis[0])
-        add_error(errs, "basis", "Thiếu căn cứ xác định ca bệnh (Công văn 11042/BYT-DP)");
+        pd_field_errors_add_once(errs, "basis",
+                                 "Thiếu căn cứ xác định ca bệnh (Công văn 11042/BYT-DP)");
     else if (!in_list(c->basis, basis_values))
-        add_error(errs, "basis",
-                  "Căn cứ không hợp lệ: pcr (RT-PCR dương tính), antigen_f1 (F1 test nhanh dương "
-                  "tính), antigen_link (test nhanh dương tính có yếu tố dịch tễ), antigen_twice "
-                  "(hai lần test nhanh dương tính trong 8 giờ) hoặc entered (nhập từ hệ thống "
-                  "khác)");
+        pd_field_errors_add_once(
+            errs, "basis",
+            "Căn cứ không hợp lệ: pcr (RT-PCR dương tính), antigen_f1 (F1 test nhanh dương "
+            "tính), antigen_link (test nhanh dương tính có yếu tố dịch tễ), antigen_twice "
+            "(hai lần test nhanh dương tính trong 8 giờ) hoặc entered (nhập từ hệ thống "
+            "khác)");
 }
 
 /* confirmed_at (0: now) and infectious_until (0: confirmed_at): not in the future, the result not
@@ -268,25 +263,28 @@ static void check_times(pd_case *c, pd_field_errors *errs)
         c->confirmed_at = now;
     pd_date s;
     if (c->confirmed_at > now + CLOCK_SKEW)
-        add_error(errs, "confirmed_at", "Thời điểm xác định ca bệnh không được ở tương lai");
+        pd_field_errors_add_once(errs, "confirmed_at",
+                                 "Thời điểm xác định ca bệnh không được ở tương lai");
     else if (parse_day(c->sample_date, &s) && c->confirmed_at < pd_local_midnight(&s))
-        add_error(errs, "confirmed_at", "Thời điểm xác định ca bệnh không được trước ngày lấy mẫu");
+        pd_field_errors_add_once(errs, "confirmed_at",
+                                 "Thời điểm xác định ca bệnh không được trước ngày lấy mẫu");
     if (c->infectious_until == 0) {
         c->infectious_until = c->confirmed_at;
         return;
     }
     int64_t start = pd_case_window_start(c);
     if (start && c->infectious_until < start)
-        add_error(errs, "infectious_until",
-                  "Thời điểm hết lây nhiễm không được trước ngày bắt đầu thời kỳ lây nhiễm (2 "
-                  "ngày trước khởi phát hoặc lấy mẫu)");
+        pd_field_errors_add_once(
+            errs, "infectious_until",
+            "Thời điểm hết lây nhiễm không được trước ngày bắt đầu thời kỳ lây nhiễm (2 "
+            "ngày trước khởi phát hoặc lấy mẫu)");
 }
 
 static void check_note(pd_case *c, pd_field_errors *errs)
 {
     char clean[sizeof c->note];
     if (!pd_nfc_clean(c->note, clean, sizeof clean) || pd_utf8_length(clean) > 250)
-        add_error(errs, "note", "Ghi chú quá dài (tối đa 250 ký tự)");
+        pd_field_errors_add_once(errs, "note", "Ghi chú quá dài (tối đa 250 ký tự)");
     else
         pd_strlcpy(c->note, clean, sizeof c->note);
 }
@@ -305,9 +303,10 @@ static int check_domain(sqlite3 *db, pd_case *c, pd_field_errors *errs, pd_err *
         if (rc != PD_OK)
             return rc;
         if (n > 0)
-            add_error(errs, "found_in",
-                      "Người này đang cách ly nên không phải ca cộng đồng; chọn quarantine "
-                      "(phát hiện trong khu cách ly)");
+            pd_field_errors_add_once(
+                errs, "found_in",
+                "Người này đang cách ly nên không phải ca cộng đồng; chọn quarantine "
+                "(phát hiện trong khu cách ly)");
     }
     if (strcmp(c->basis, "antigen_f1") == 0) {
         int rc = query_int(db,
@@ -317,9 +316,10 @@ static int check_domain(sqlite3 *db, pd_case *c, pd_field_errors *errs, pd_err *
         if (rc != PD_OK)
             return rc;
         if (n == 0)
-            add_error(errs, "basis",
-                      "Người này không có trong danh sách F1; chọn căn cứ khác (vd. test nhanh "
-                      "dương tính có yếu tố dịch tễ, hoặc RT-PCR)");
+            pd_field_errors_add_once(
+                errs, "basis",
+                "Người này không có trong danh sách F1; chọn căn cứ khác (vd. test nhanh "
+                "dương tính có yếu tố dịch tễ, hoặc RT-PCR)");
     }
     return PD_OK;
 }
@@ -410,7 +410,7 @@ static int check_case(sqlite3 *db, const pd_actor *actor, pd_case *c, person_row
                       pd_field_errors *errs, pd_err *err)
 {
     if (c->person_id <= 0) {
-        add_error(errs, "person_id", "Chưa chọn người được xác định là ca bệnh");
+        pd_field_errors_add_once(errs, "person_id", "Chưa chọn người được xác định là ca bệnh");
     } else {
         int rc = load_person(db, actor, c->person_id, p, err);
         if (rc != PD_OK)

@@ -20,12 +20,6 @@ static bool allowed(pd_req *req, pd_resp *resp, pd_perm a, pd_perm b, const char
     return false;
 }
 
-static void copy_query(pd_req *req, const char *name, char *out, size_t cap)
-{
-    const char *v = pd_req_query(req, name);
-    pd_strlcpy(out, v ? v : "", cap);
-}
-
 /* ---- Declarations -------------------------------------------------------------------------- */
 
 typedef struct list_ctx {
@@ -46,9 +40,9 @@ int pd_api_declarations_list(pd_req *req, pd_resp *resp)
 {
     pd_declaration_query q;
     memset(&q, 0, sizeof q);
-    copy_query(req, "from", q.from, sizeof q.from);
-    copy_query(req, "to", q.to, sizeof q.to);
-    copy_query(req, "unit", q.unit_code, sizeof q.unit_code);
+    pd_req_query_copy(req, "from", q.from, sizeof q.from);
+    pd_req_query_copy(req, "to", q.to, sizeof q.to);
+    pd_req_query_copy(req, "unit", q.unit_code, sizeof q.unit_code);
     q.symptoms_only = pd_req_query_int(req, "symptoms", 0) != 0;
     q.person_id = pd_req_query_int(req, "person", 0);
     q.before_id = pd_req_query_int(req, "before", 0);
@@ -177,9 +171,9 @@ int pd_api_alerts_list(pd_req *req, pd_resp *resp)
 {
     pd_alert_query q;
     memset(&q, 0, sizeof q);
-    copy_query(req, "status", q.status, sizeof q.status);
-    copy_query(req, "reason", q.reason, sizeof q.reason);
-    copy_query(req, "unit", q.unit_code, sizeof q.unit_code);
+    pd_req_query_copy(req, "status", q.status, sizeof q.status);
+    pd_req_query_copy(req, "reason", q.reason, sizeof q.reason);
+    pd_req_query_copy(req, "unit", q.unit_code, sizeof q.unit_code);
     q.before_id = pd_req_query_int(req, "before", 0);
     q.limit = (int)pd_req_query_int(req, "limit", 50);
     pd_jw w;

@@ -16,15 +16,6 @@
 
 static const char *const via_names[] = {"self", "staff", "ingest"};
 
-static void add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (!errs || errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
 /* Cleans a free-text field in place (NFC, whitespace, at most max_chars characters). */
 static void clean_text(char *value, size_t cap, size_t max_chars, const char *field,
                        const char *label, pd_field_errors *errs)
@@ -34,7 +25,7 @@ static void clean_text(char *value, size_t cap, size_t max_chars, const char *fi
         pd_utf8_length(tmp) > max_chars) {
         snprintf(msg, sizeof msg, "%s quá dài (tối đa %zu ký tự) hoặc có ký tự không hợp lệ", label,
                  max_chars);
-        add_error(errs, field, msg);
+        pd_field_errors_add(errs, field, msg);
         return;
     }
     pd_strlcpy(value, tmp, cap);
@@ -50,7 +41,7 @@ static void check_birth_year(pd_person *p, bool required, pd_field_errors *errs)
     pd_date today = pd_local_date(pd_now());
     if (!p->birth_date[0]) {
         if (required)
-            add_error(errs, "birth_year", "Chưa nhập năm sinh");
+            pd_field_errors_add(errs, "birth_year", "Chưa nhập năm sinh");
         return;
     }
     if (strchr(p->birth_date, '/') || strchr(p->birth_date, '-'))
@@ -59,7 +50,7 @@ static void check_birth_year(pd_person *p, bool required, pd_field_errors *errs)
     if (!pd_all_digits(p->birth_date) || strlen(p->birth_date) != 4 || year < 1900 ||
         year > today.year) {
         snprintf(msg, sizeof msg, "Năm sinh phải gồm 4 chữ số, từ 1900 đến %d", today.year);
-        add_error(errs, "birth_year", msg);
+        pd_field_errors_add(errs, "birth_year", msg);
         p->birth_date[0] = '\0'; /* reported once, not again as birth_date */
     }
 }
@@ -69,9 +60,9 @@ static void check_identity(sqlite3 *db, pd_declaration_in *in, bool self, pd_fie
     pd_person *p = &in->person;
     check_birth_year(p, self, errs);
     if (self && !p->sex[0])
-        add_error(errs, "sex", "Chưa chọn giới tính");
+        pd_field_errors_add(errs, "sex", "Chưa chọn giới tính");
     if (self && !p->phone[0])
-        add_error(errs, "phone", "Chưa nhập số điện thoại để trạm y tế liên hệ khi cần");
+        pd_field_errors_add(errs, "phone", "Chưa nhập số điện thoại để trạm y tế liên hệ khi cần");
     p->relation[0] = p->occupation[0] = p->note[0] = '\0';
     p->household_id = 0;
     pd_person_normalize(db, p, errs);
@@ -84,7 +75,8 @@ static void check_residence(sqlite3 *db, pd_person *p, pd_field_errors *errs)
     if (!p->unit_code[0])
         return; /* the registry's residence */
     if (!pd_unit_cache_get(db, p->unit_code, &u) || u.level < 3) {
-        add_error(errs, "unit_code", "Mã xã, phường không tồn tại (cần mã cấp xã, vd. 01834)");
+        pd_field_errors_add(errs, "unit_code",
+                            "Mã xã, phường không tồn tại (cần mã cấp xã, vd. 01834)");
         return;
     }
     if (u.level == 4) {
@@ -94,7 +86,8 @@ static void check_residence(sqlite3 *db, pd_person *p, pd_field_errors *errs)
         pd_unit_info a;
         if (!pd_unit_cache_get(db, p->area_code, &a) || a.level != 4 ||
             strcmp(a.commune_code, p->unit_code) != 0)
-            add_error(errs, "area_code", "Thôn, tổ dân phố không thuộc xã, phường đã chọn");
+            pd_field_errors_add(errs, "area_code",
+                                "Thôn, tổ dân phố không thuộc xã, phường đã chọn");
     }
     pd_strlcpy(p->district_code, u.district_code, sizeof p->district_code);
     pd_strlcpy(p->province_code, u.province_code, sizeof p->province_code);
@@ -111,17 +104,17 @@ static void check_place(sqlite3 *db, pd_place_visit *v, int i, int64_t day, pd_f
     if (v->unit_code[0] && !pd_unit_cache_get(db, v->unit_code, &u)) {
         snprintf(msg, sizeof msg, "Nơi đến thứ %d: không có đơn vị hành chính mã %s", i + 1,
                  v->unit_code);
-        add_error(errs, field, msg);
+        pd_field_errors_add(errs, field, msg);
     }
     if (!v->unit_code[0] && !v->place[0]) {
         snprintf(msg, sizeof msg, "Nơi đến thứ %d: hãy chọn địa phương hoặc ghi tên nơi đã đến",
                  i + 1);
-        add_error(errs, field, msg);
+        pd_field_errors_add(errs, field, msg);
     }
     if (!pd_declare_date_days(v->date, &d) || d > day || d < day - 14) {
         snprintf(msg, sizeof msg,
                  "Nơi đến thứ %d: ngày đến phải trong 14 ngày gần đây (ngày/tháng/năm)", i + 1);
-        add_error(errs, field, msg);
+        pd_field_errors_add(errs, field, msg);
         return;
     }
     pd_declare_days_date(d, v->date);
@@ -134,14 +127,14 @@ static void check_answers(sqlite3 *db, pd_declaration_in *in, pd_field_errors *e
     pd_declare_local_date(in->declared_at ? in->declared_at : pd_now(), today);
     pd_declare_date_days(today, &day);
     if (in->symptoms & ~PD_SYM_ALL)
-        add_error(errs, "symptoms", "Triệu chứng không hợp lệ");
+        pd_field_errors_add(errs, "symptoms", "Triệu chứng không hợp lệ");
     if (in->exposures & ~PD_EXP_ALL)
-        add_error(errs, "exposures", "Câu trả lời về tiếp xúc, dịch tễ không hợp lệ");
+        pd_field_errors_add(errs, "exposures", "Câu trả lời về tiếp xúc, dịch tễ không hợp lệ");
     if (in->vaccine_doses < -1 || in->vaccine_doses > 10)
-        add_error(errs, "vaccine_doses", "Số mũi vắc xin đã tiêm phải từ 0 đến 10");
+        pd_field_errors_add(errs, "vaccine_doses", "Số mũi vắc xin đã tiêm phải từ 0 đến 10");
     clean_text(in->note, sizeof in->note, 500, "note", "Ghi chú", errs);
     if (in->nplaces < 0 || in->nplaces > PD_MAX_PLACES) {
-        add_error(errs, "places", "Khai báo tối đa 20 nơi đã đến");
+        pd_field_errors_add(errs, "places", "Khai báo tối đa 20 nơi đã đến");
         in->nplaces = 0;
     }
     for (int i = 0; i < in->nplaces; i++)
@@ -165,7 +158,8 @@ int pd_declaration_normalize(sqlite3 *db, pd_declaration_in *in, bool require_ph
     check_answers(db, in, errs);
     for (const char *c = in->external_id; *c; c++)
         if (*c < 0x21 || *c > 0x7e) {
-            add_error(errs, "external_id", "Mã khai báo ngoài hệ thống chỉ gồm ký tự ASCII");
+            pd_field_errors_add(errs, "external_id",
+                                "Mã khai báo ngoài hệ thống chỉ gồm ký tự ASCII");
             break;
         }
     return errs->count > before ? PD_EINVAL : PD_OK;
@@ -617,7 +611,7 @@ int pd_declare_assist(sqlite3 *db, const pd_actor *actor, pd_declaration_in *in,
         return PD_EDB;
     int rc = assist_scope(db, actor, in, err);
     if (rc == PD_EINVAL)
-        add_error(errs, err->field, err->message);
+        pd_field_errors_add(errs, err->field, err->message);
     if (rc == PD_OK)
         rc = pd_declaration_record(db, actor, in, out, err);
     return finish(db, rc, err);

@@ -207,3 +207,32 @@ int pd_resp_export(pd_resp *resp, pd_export_writer write, void *ctx, const char 
         return pd_resp_error(resp, 500, "io", "", "Không đọc được tệp xuất");
     return pd_resp_file(resp, data, len, content_type, download_name);
 }
+
+int pd_resp_field_errors(pd_resp *resp, const pd_field_errors *errs)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < errs->count; i++)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->items[i].field,
+                                              "message", errs->items[i].message));
+    pd_resp_error(resp, 400, "invalid", errs->items[0].field, errs->items[0].message);
+    json_object_set_new(resp->json, "errors", list);
+    return 0;
+}
+
+int pd_resp_err_fields(pd_resp *resp, const pd_err *err, const pd_field_errors *errs)
+{
+    if (err->code == PD_EINVAL && errs && errs->count > 0)
+        return pd_resp_field_errors(resp, errs);
+    if (err->code == PD_EINVAL) {
+        pd_field_errors one = {0};
+        pd_field_errors_add(&one, err->field, err->message);
+        return pd_resp_field_errors(resp, &one);
+    }
+    return pd_resp_err(resp, err);
+}
+
+void pd_req_query_copy(const pd_req *req, const char *name, char *out, size_t cap)
+{
+    const char *v = pd_req_query(req, name);
+    pd_strlcpy(out, v ? v : "", cap);
+}

@@ -11,6 +11,7 @@
 
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/fielderr.h"
 #include "http/jsonw.h"
 
 #define PD_JSON_BODY_MAX (1u << 20)     /* 1 MiB */
@@ -59,6 +60,8 @@ const char *pd_req_query(const pd_req *req, const char *name);
 const char *pd_req_header(const pd_req *req, const char *name);
 /* The query-string argument as an integer (def when absent or not a number). */
 long long pd_req_query_int(const pd_req *req, const char *name, long long def);
+/* The query-string argument copied into out ("" when absent). */
+void pd_req_query_copy(const pd_req *req, const char *name, char *out, size_t cap);
 /* The path parameter i as an integer id; 0 if not a positive integer. */
 long long pd_req_param_id(const pd_req *req, int i);
 
@@ -75,6 +78,11 @@ int pd_resp_error(pd_resp *resp, int status, const char *code, const char *field
                   const char *message);
 /* Maps a domain error to its HTTP status and error code. */
 int pd_resp_err(pd_resp *resp, const pd_err *err);
+/* 400 {"error":"invalid","field","message" (the first problem),"errors":[{"field","message"}]}. */
+int pd_resp_field_errors(pd_resp *resp, const pd_field_errors *errs);
+/* A domain error, with its field problems when it is PD_EINVAL (a lone err->field makes a list of
+ * one, so that an invalid answer always carries "errors"). */
+int pd_resp_err_fields(pd_resp *resp, const pd_err *err, const pd_field_errors *errs);
 int pd_resp_file(pd_resp *resp, char *data, size_t len, const char *content_type,
                  const char *download_name); /* steals data */
 void pd_resp_header(pd_resp *resp, const char *name, const char *value);

@@ -23,83 +23,6 @@ bool lab_may(pd_req *req, pd_resp *resp, pd_perm perm)
     return false;
 }
 
-static void add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
-int lab_answer_errors(pd_resp *resp, const pd_field_errors *errs)
-{
-    json_t *list = json_array();
-    for (int i = 0; i < errs->count; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s}", "field", errs->items[i].field,
-                                              "message", errs->items[i].message));
-    pd_resp_error(resp, 400, "invalid", errs->items[0].field, errs->items[0].message);
-    json_object_set_new(resp->json, "errors", list);
-    return 0;
-}
-
-int lab_answer_err(pd_resp *resp, const pd_err *err, const pd_field_errors *errs)
-{
-    if (err->code == PD_EINVAL && errs && errs->count > 0)
-        return lab_answer_errors(resp, errs);
-    if (err->code == PD_EINVAL) {
-        pd_field_errors one = {0};
-        add_error(&one, err->field, err->message);
-        return lab_answer_errors(resp, &one);
-    }
-    return pd_resp_err(resp, err);
-}
-
-bool lab_body_id(const json_t *b, const char *field, int64_t *out, pd_field_errors *errs)
-{
-    *out = 0;
-    json_t *v = json_object_get(b, field);
-    if (!v || json_is_null(v))
-        return true;
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        *out = json_integer_value(v);
-        return true;
-    }
-    const char *s = json_string_value(v);
-    if (s && s[0] && strlen(s) <= 18 && strspn(s, "0123456789") == strlen(s)) {
-        *out = strtoll(s, NULL, 10);
-        if (*out > 0)
-            return true;
-    }
-    char msg[128];
-    snprintf(msg, sizeof msg, "Trường %s phải là số nguyên dương", field);
-    add_error(errs, field, msg);
-    return false;
-}
-
-bool lab_body_time(const json_t *b, const char *field, int64_t *out, pd_field_errors *errs)
-{
-    *out = 0;
-    json_t *v = json_object_get(b, field);
-    if (!v || json_is_null(v))
-        return true;
-    if (json_is_integer(v) && json_integer_value(v) > 0) {
-        *out = json_integer_value(v);
-        return true;
-    }
-    const char *s = json_string_value(v);
-    if (s && pd_ingest_parse_time(s, out))
-        return true;
-    add_error(errs, field, "Thời điểm không hợp lệ (dạng 2021-11-15 08:30)");
-    return false;
-}
-
-void lab_copy_query(pd_req *req, const char *name, char *out, size_t cap)
-{
-    const char *v = pd_req_query(req, name);
-    pd_strlcpy(out, v ? v : "", cap);
-}
-
 /* ---- samples ---- */
 
 typedef struct list_ctx {
@@ -124,11 +47,11 @@ int pd_api_lab_samples_list(pd_req *req, pd_resp *resp)
     q.person_id = pd_req_query_int(req, "person", 0);
     q.campaign_id = pd_req_query_int(req, "campaign", 0);
     q.pool_id = pd_req_query_int(req, "pool", 0);
-    lab_copy_query(req, "result", q.result, sizeof q.result);
-    lab_copy_query(req, "reason", q.reason, sizeof q.reason);
-    lab_copy_query(req, "from", q.from, sizeof q.from);
-    lab_copy_query(req, "to", q.to, sizeof q.to);
-    lab_copy_query(req, "unit", q.unit_code, sizeof q.unit_code);
+    pd_req_query_copy(req, "result", q.result, sizeof q.result);
+    pd_req_query_copy(req, "reason", q.reason, sizeof q.reason);
+    pd_req_query_copy(req, "from", q.from, sizeof q.from);
+    pd_req_query_copy(req, "to", q.to, sizeof q.to);
+    pd_req_query_copy(req, "unit", q.unit_code, sizeof q.unit_code);
     q.before_id = pd_req_query_int(req, "before", 0);
     q.limit = (int)pd_req_query_int(req, "limit", 50);
     list_ctx l = {json_array(), 0};
@@ -136,7 +59,7 @@ int pd_api_lab_samples_list(pd_req *req, pd_resp *resp)
     pd_err err;
     if (pd_samples_list(req->db, &req->actor, &q, add_sample, &l, &more, &err) != PD_OK) {
         json_decref(l.items);
-        return lab_answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     }
     json_t *j = json_pack("{s:o}", "items", l.items);
     json_object_set_new(j, "next", more ? json_integer(l.last_id) : json_null());
@@ -170,17 +93,17 @@ static bool sample_from_json(pd_req *req, pd_resp *resp, pd_sample *s, pd_field_
     if (!pd_json_copy_fields(b, f, sizeof f / sizeof f[0], resp))
         return false;
     int64_t day = 0;
-    lab_body_id(b, "person_id", &s->person_id, errs);
-    lab_body_id(b, "quarantine_order_id", &s->quarantine_order_id, errs);
-    lab_body_id(b, "test_day", &day, errs);
-    lab_body_id(b, "campaign_id", &s->campaign_id, errs);
-    lab_body_id(b, "retest_id", &s->retest_id, errs);
-    lab_body_time(b, "sampled_at", &s->sampled_at, errs);
+    pd_body_id(b, "person_id", &s->person_id, errs);
+    pd_body_id(b, "quarantine_order_id", &s->quarantine_order_id, errs);
+    pd_body_id(b, "test_day", &day, errs);
+    pd_body_id(b, "campaign_id", &s->campaign_id, errs);
+    pd_body_id(b, "retest_id", &s->retest_id, errs);
+    pd_body_time(b, "sampled_at", &s->sampled_at, errs);
     s->test_day = day > 0 && day < 1000 ? (int)day : day ? 1000 : 0;
     if (!s->person_id && errs->count == 0)
-        add_error(errs, "person_id", "Chưa chọn người được lấy mẫu");
+        pd_field_errors_add(errs, "person_id", "Chưa chọn người được lấy mẫu");
     if (errs->count > 0)
-        return lab_answer_errors(resp, errs), false;
+        return pd_resp_field_errors(resp, errs), false;
     return true;
 }
 
@@ -194,7 +117,7 @@ int pd_api_lab_sample_take(pd_req *req, pd_resp *resp)
         return 0;
     pd_err err;
     if (pd_sample_take(req->db, &req->actor, &s, &errs, &err) != PD_OK)
-        return lab_answer_err(resp, &err, &errs);
+        return pd_resp_err_fields(resp, &err, &errs);
     pd_sample_get(req->db, &req->actor, s.id, &s, &err);
     return pd_resp_json(resp, 201, json_pack("{s:o}", "sample", pd_lab_sample_json(&s)));
 }
@@ -211,14 +134,14 @@ int pd_api_lab_sample_result(pd_req *req, pd_resp *resp)
         return 0;
     pd_field_errors errs = {0};
     int64_t at = 0;
-    if (!lab_body_time(b, "result_at", &at, &errs))
-        return lab_answer_errors(resp, &errs);
+    if (!pd_body_time(b, "result_at", &at, &errs))
+        return pd_resp_field_errors(resp, &errs);
     int64_t id = pd_req_param_id(req, 0);
     pd_err err;
     pd_sample s;
     if (pd_sample_result(req->db, &req->actor, id, result, at, &err) != PD_OK ||
         pd_sample_get(req->db, &req->actor, id, &s, &err) != PD_OK)
-        return lab_answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     return pd_resp_json(resp, 200, json_pack("{s:o}", "sample", pd_lab_sample_json(&s)));
 }
 
@@ -310,7 +233,7 @@ int pd_api_lab_proposal_confirm(pd_req *req, pd_resp *resp)
     pd_err err;
     if (pd_lab_proposal_confirm(req->db, &req->actor, pd_req_param_id(req, 0), found_in, onset,
                                 note, &c, &errs, &err) != PD_OK)
-        return lab_answer_err(resp, &err, &errs);
+        return pd_resp_err_fields(resp, &err, &errs);
     char trace_error[600] = "";
     json_t *trace = trace_new_case(req, &c, trace_error, sizeof trace_error);
     json_t *j = json_pack("{s:o, s:o}", "case", pd_case_json(req->db, &c), "trace", trace);
@@ -334,6 +257,6 @@ int pd_api_lab_proposal_dismiss(pd_req *req, pd_resp *resp)
     pd_sample s;
     if (pd_lab_proposal_dismiss(req->db, &req->actor, id, note, &err) != PD_OK ||
         pd_sample_get(req->db, &req->actor, id, &s, &err) != PD_OK)
-        return lab_answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     return pd_resp_json(resp, 200, json_pack("{s:o}", "sample", pd_lab_sample_json(&s)));
 }

@@ -71,7 +71,7 @@ int pd_api_lab_settings_put(pd_req *req, pd_resp *resp)
     if (!json_is_integer(v))
         return pd_resp_error(resp, 400, "invalid", "pool_max", "Cỡ gộp mẫu tối đa phải là số");
     if (pd_lab_set_pool_max(req->db, &req->actor, (int)json_integer_value(v), &err) != PD_OK)
-        return lab_answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     return pd_resp_json(resp, 200, settings_json(req));
 }
 
@@ -191,15 +191,15 @@ static int create_for_people(pd_req *req, pd_resp *resp, const json_t *b, int64_
     json_t *size = json_object_get(b, "size");
     pd_field_errors errs = {0};
     int64_t campaign = 0;
-    if (!lab_body_id(b, "campaign_id", &campaign, &errs))
-        return lab_answer_errors(resp, &errs);
+    if (!pd_body_id(b, "campaign_id", &campaign, &errs))
+        return pd_resp_field_errors(resp, &errs);
     int64_t pools[1000];
     int npools = 0;
     pd_err err;
     if (pd_pool_create_for(req->db, &req->actor, people, n,
                            json_is_integer(size) ? (int)json_integer_value(size) : 0, reason,
                            campaign, pools, 1000, &npools, &err) != PD_OK)
-        return lab_answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     json_t *items = json_array();
     for (int i = 0; i < npools; i++) {
         pd_pool p;
@@ -230,7 +230,7 @@ int pd_api_lab_pool_create(pd_req *req, pd_resp *resp)
         pd_pool p;
         pd_err err;
         rc = pd_pool_create(req->db, &req->actor, ids, n, &p, &err) != PD_OK
-                 ? lab_answer_err(resp, &err, NULL)
+                 ? pd_resp_err_fields(resp, &err, NULL)
                  : answer_pool(req, resp, p.id, 201);
     }
     free(ids);
@@ -250,12 +250,12 @@ int pd_api_lab_pool_result(pd_req *req, pd_resp *resp)
         return 0;
     pd_field_errors errs = {0};
     int64_t at = 0;
-    if (!lab_body_time(b, "result_at", &at, &errs))
-        return lab_answer_errors(resp, &errs);
+    if (!pd_body_time(b, "result_at", &at, &errs))
+        return pd_resp_field_errors(resp, &errs);
     int64_t id = pd_req_param_id(req, 0);
     pd_err err;
     if (pd_pool_result(req->db, &req->actor, id, result, at, &err) != PD_OK)
-        return lab_answer_err(resp, &err, NULL);
+        return pd_resp_err_fields(resp, &err, NULL);
     return answer_pool(req, resp, id, 200);
 }
 
@@ -359,13 +359,13 @@ int pd_api_lab_campaign_create(pd_req *req, pd_resp *resp)
         return 0;
     pd_field_errors errs = {0};
     int64_t days = 0;
-    lab_body_id(b, "venue_id", &c.venue_id, &errs);
-    lab_body_id(b, "lookback_days", &days, &errs);
+    pd_body_id(b, "venue_id", &c.venue_id, &errs);
+    pd_body_id(b, "lookback_days", &days, &errs);
     if (errs.count)
-        return lab_answer_errors(resp, &errs);
+        return pd_resp_field_errors(resp, &errs);
     c.lookback_days = days > 0 && days < 1000 ? (int)days : days ? 1000 : 0;
     pd_err err;
     if (pd_campaign_create(req->db, &req->actor, &c, &errs, &err) != PD_OK)
-        return lab_answer_err(resp, &err, &errs);
+        return pd_resp_err_fields(resp, &err, &errs);
     return answer_campaign(req, resp, c.id, 201);
 }

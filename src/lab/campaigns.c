@@ -39,7 +39,7 @@ static int venue_target(sqlite3 *db, const pd_actor *actor, pd_campaign *c, targ
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         return pd_db_error(db, err);
     if (r == SQLITE_DONE || !pd_scope_covers(actor, t->province, t->district, t->unit))
-        lab_add_error(errs, "venue_id", "Không tìm thấy địa điểm này");
+        pd_field_errors_add(errs, "venue_id", "Không tìm thấy địa điểm này");
     else
         pd_strlcpy(c->target_unit, t->unit, sizeof c->target_unit);
     return PD_OK;
@@ -69,9 +69,10 @@ static int unit_target(sqlite3 *db, const pd_actor *actor, pd_campaign *c, targe
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         return pd_db_error(db, err);
     if (!c->target_unit[0])
-        lab_add_error(errs, "target_unit", "Chưa chọn địa bàn");
+        pd_field_errors_add(errs, "target_unit", "Chưa chọn địa bàn");
     else if (r == SQLITE_DONE || !pd_scope_covers(actor, t->province, t->district, t->unit))
-        lab_add_error(errs, "target_unit", "Không tìm thấy địa bàn này trong phạm vi quản lý");
+        pd_field_errors_add(errs, "target_unit",
+                            "Không tìm thấy địa bàn này trong phạm vi quản lý");
     return PD_OK;
 }
 
@@ -79,21 +80,21 @@ static void check_fields(pd_campaign *c, pd_field_errors *errs)
 {
     char clean[sizeof c->name];
     if (!pd_nfc_clean(c->name, clean, sizeof clean) || !clean[0])
-        lab_add_error(errs, "name", "Thiếu tên đợt xét nghiệm");
+        pd_field_errors_add(errs, "name", "Thiếu tên đợt xét nghiệm");
     else if (pd_utf8_length(clean) > 150)
-        lab_add_error(errs, "name", "Tên đợt xét nghiệm quá dài (tối đa 150 ký tự)");
+        pd_field_errors_add(errs, "name", "Tên đợt xét nghiệm quá dài (tối đa 150 ký tự)");
     else
         pd_strlcpy(c->name, clean, sizeof c->name);
     if (!c->kind[0])
         pd_strlcpy(c->kind, "pcr", sizeof c->kind);
     if (strcmp(c->kind, "pcr") != 0 && strcmp(c->kind, "antigen") != 0)
-        lab_add_error(errs, "kind", "Loại xét nghiệm phải là pcr hoặc antigen");
+        pd_field_errors_add(errs, "kind", "Loại xét nghiệm phải là pcr hoặc antigen");
     if (c->lookback_days == 0)
         c->lookback_days = 14;
     if (c->lookback_days < 1 || c->lookback_days > 28)
-        lab_add_error(errs, "lookback_days", "Số ngày nhìn lại phải từ 1 đến 28");
+        pd_field_errors_add(errs, "lookback_days", "Số ngày nhìn lại phải từ 1 đến 28");
     if (strcmp(c->target, "venue_kind") == 0 && !pd_venue_kind_find(c->venue_kind))
-        lab_add_error(errs, "venue_kind", "Loại địa điểm không hợp lệ");
+        pd_field_errors_add(errs, "venue_kind", "Loại địa điểm không hợp lệ");
 }
 
 static void check_dates(pd_campaign *c, pd_field_errors *errs)
@@ -105,15 +106,15 @@ static void check_dates(pd_campaign *c, pd_field_errors *errs)
         pd_strlcpy(c->to_date, c->from_date, sizeof c->to_date);
     bool ok = true;
     if (!lab_parse_day(c->from_date, &from))
-        ok = false, lab_add_error(errs, "from_date", "Ngày bắt đầu không hợp lệ");
+        ok = false, pd_field_errors_add(errs, "from_date", "Ngày bắt đầu không hợp lệ");
     if (!lab_parse_day(c->to_date, &to))
-        ok = false, lab_add_error(errs, "to_date", "Ngày kết thúc không hợp lệ");
+        ok = false, pd_field_errors_add(errs, "to_date", "Ngày kết thúc không hợp lệ");
     if (!ok)
         return;
     if (pd_date_cmp(&to, &from) < 0)
-        lab_add_error(errs, "to_date", "Ngày kết thúc không được trước ngày bắt đầu");
+        pd_field_errors_add(errs, "to_date", "Ngày kết thúc không được trước ngày bắt đầu");
     else if (pd_date_days(&to) - pd_date_days(&from) > MAX_SPAN_DAYS)
-        lab_add_error(errs, "to_date", "Một đợt xét nghiệm kéo dài tối đa 60 ngày");
+        pd_field_errors_add(errs, "to_date", "Một đợt xét nghiệm kéo dài tối đa 60 ngày");
     pd_date_format(&from, c->from_date, sizeof c->from_date);
     pd_date_format(&to, c->to_date, sizeof c->to_date);
 }
@@ -129,9 +130,9 @@ static int check_campaign(sqlite3 *db, const pd_actor *actor, pd_campaign *c, ta
     else if (strcmp(c->target, "venue_kind") == 0 || strcmp(c->target, "area") == 0)
         rc = unit_target(db, actor, c, t, errs, err);
     else
-        lab_add_error(errs, "target",
-                      "Đối tượng phải là venue (một địa điểm), venue_kind (loại "
-                      "địa điểm trong một địa bàn) hoặc area (cư dân một địa bàn)");
+        pd_field_errors_add(errs, "target",
+                            "Đối tượng phải là venue (một địa điểm), venue_kind (loại "
+                            "địa điểm trong một địa bàn) hoặc area (cư dân một địa bàn)");
     if (rc != PD_OK)
         return rc;
     return errs->count ? lab_fail_invalid(errs, err) : PD_OK;

@@ -9,15 +9,6 @@
 #include "lab/internal.h"
 #include "store/db.h"
 
-void lab_add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
 int lab_fail_invalid(const pd_field_errors *errs, pd_err *err)
 {
     return pd_fail(err, PD_EINVAL, errs->items[0].field, "%s", errs->items[0].message);

@@ -10,7 +10,6 @@
 #include "base/validate.h"
 #include "lab/lab.h"
 
-void lab_add_error(pd_field_errors *errs, const char *field, const char *message);
 int lab_fail_invalid(const pd_field_errors *errs, pd_err *err);
 /* Commits when rc is PD_OK, else rolls back; returns rc or the commit's failure. */
 int lab_finish(sqlite3 *db, int rc, pd_err *err);

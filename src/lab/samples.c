@@ -18,15 +18,15 @@ static const char *const reasons[] = {"symptoms", "f1_schedule", "screening", "e
 static void check_lists(pd_sample *s, pd_field_errors *errs)
 {
     if (!lab_in_list(s->kind, kinds))
-        lab_add_error(
+        pd_field_errors_add(
             errs, "kind",
             "Loại xét nghiệm phải là pcr (RT-PCR) hoặc antigen (test nhanh kháng nguyên)");
     if (!s->reason[0] && s->retest_id)
         pd_strlcpy(s->reason, "retest", sizeof s->reason);
     if (!lab_in_list(s->reason, reasons))
-        lab_add_error(errs, "reason",
-                      "Lý do lấy mẫu không hợp lệ: symptoms, f1_schedule, screening, entry, "
-                      "release, retest hoặc other");
+        pd_field_errors_add(errs, "reason",
+                            "Lý do lấy mẫu không hợp lệ: symptoms, f1_schedule, screening, entry, "
+                            "release, retest hoặc other");
 }
 
 static void check_date(pd_sample *s, pd_field_errors *errs)
@@ -37,21 +37,21 @@ static void check_date(pd_sample *s, pd_field_errors *errs)
         pd_strlcpy(s->sampled_on, today_s, sizeof s->sampled_on);
     pd_date d, today = pd_local_date(pd_now());
     if (!lab_parse_day(s->sampled_on, &d)) {
-        lab_add_error(errs, "sampled_on", "Ngày lấy mẫu không hợp lệ (dạng ngày/tháng/năm)");
+        pd_field_errors_add(errs, "sampled_on", "Ngày lấy mẫu không hợp lệ (dạng ngày/tháng/năm)");
         return;
     }
     if (pd_date_cmp(&d, &today) > 0)
-        lab_add_error(errs, "sampled_on", "Ngày lấy mẫu không được sau hôm nay");
+        pd_field_errors_add(errs, "sampled_on", "Ngày lấy mẫu không được sau hôm nay");
     else if (pd_date_days(&today) - pd_date_days(&d) > MAX_DAYS_AGO)
-        lab_add_error(errs, "sampled_on", "Ngày lấy mẫu quá 60 ngày trước; hãy kiểm tra lại");
+        pd_field_errors_add(errs, "sampled_on", "Ngày lấy mẫu quá 60 ngày trước; hãy kiểm tra lại");
     pd_date_format(&d, s->sampled_on, sizeof s->sampled_on);
     if (s->sampled_at == 0 && strcmp(s->sampled_on, today_s) == 0)
         s->sampled_at = pd_now();
     else if (s->sampled_at &&
              (s->sampled_at < pd_local_midnight(&d) ||
               s->sampled_at >= pd_local_midnight(&d) + 86400 || s->sampled_at > pd_now() + 300))
-        lab_add_error(errs, "sampled_at",
-                      "Giờ lấy mẫu phải thuộc ngày lấy mẫu và không ở tương lai");
+        pd_field_errors_add(errs, "sampled_at",
+                            "Giờ lấy mẫu phải thuộc ngày lấy mẫu và không ở tương lai");
 }
 
 static bool clean_text(char *s, size_t cap, size_t max_chars)
@@ -66,11 +66,11 @@ static bool clean_text(char *s, size_t cap, size_t max_chars)
 static void check_texts(pd_sample *s, pd_field_errors *errs)
 {
     if (!clean_text(s->site, sizeof s->site, 120))
-        lab_add_error(errs, "site", "Nơi lấy mẫu quá dài (tối đa 120 ký tự)");
+        pd_field_errors_add(errs, "site", "Nơi lấy mẫu quá dài (tối đa 120 ký tự)");
     if (!clean_text(s->team, sizeof s->team, 120))
-        lab_add_error(errs, "team", "Tên tổ lấy mẫu quá dài (tối đa 120 ký tự)");
+        pd_field_errors_add(errs, "team", "Tên tổ lấy mẫu quá dài (tối đa 120 ký tự)");
     if (!clean_text(s->label, sizeof s->label, 32))
-        lab_add_error(errs, "label", "Mã ống mẫu quá dài (tối đa 32 ký tự)");
+        pd_field_errors_add(errs, "label", "Mã ống mẫu quá dài (tối đa 32 ký tự)");
 }
 
 /* The order belongs to the person; the test day lies in its quarantine and monitoring. */
@@ -78,8 +78,8 @@ static int check_order(sqlite3 *db, pd_sample *s, pd_field_errors *errs, pd_err 
 {
     if (!s->quarantine_order_id) {
         if (s->test_day)
-            lab_add_error(errs, "test_day",
-                          "Ngày xét nghiệm theo lệnh cách ly cần có lệnh cách ly");
+            pd_field_errors_add(errs, "test_day",
+                                "Ngày xét nghiệm theo lệnh cách ly cần có lệnh cách ly");
         return PD_OK;
     }
     int64_t days = 0;
@@ -90,11 +90,12 @@ static int check_order(sqlite3 *db, pd_sample *s, pd_field_errors *errs, pd_err 
     if (rc != PD_OK)
         return rc;
     if (days == 0)
-        lab_add_error(errs, "quarantine_order_id",
-                      "Không có lệnh cách ly này của người được lấy mẫu");
+        pd_field_errors_add(errs, "quarantine_order_id",
+                            "Không có lệnh cách ly này của người được lấy mẫu");
     else if (s->test_day < 1 || s->test_day > days)
-        lab_add_error(errs, "test_day",
-                      "Ngày xét nghiệm phải nằm trong thời gian cách ly và theo dõi sức khỏe");
+        pd_field_errors_add(
+            errs, "test_day",
+            "Ngày xét nghiệm phải nằm trong thời gian cách ly và theo dõi sức khỏe");
     return PD_OK;
 }
 
@@ -117,7 +118,7 @@ static int check_campaign(sqlite3 *db, const pd_actor *actor, pd_sample *s, pd_f
     if (r != SQLITE_ROW && r != SQLITE_DONE)
         return pd_db_error(db, err);
     if (!found)
-        lab_add_error(errs, "campaign_id", "Không tìm thấy đợt xét nghiệm sàng lọc này");
+        pd_field_errors_add(errs, "campaign_id", "Không tìm thấy đợt xét nghiệm sàng lọc này");
     return PD_OK;
 }
 
@@ -146,8 +147,9 @@ static int check_retest(sqlite3 *db, pd_sample *s, pd_field_errors *errs, pd_err
         s->campaign_id = sqlite3_column_int64(st, 2);
     pd_db_release(st);
     if (r == SQLITE_DONE)
-        lab_add_error(errs, "retest_id",
-                      "Không có việc lấy mẫu lại này cho người được chọn, hoặc đã lấy mẫu rồi");
+        pd_field_errors_add(
+            errs, "retest_id",
+            "Không có việc lấy mẫu lại này cho người được chọn, hoặc đã lấy mẫu rồi");
     return r == SQLITE_ROW || r == SQLITE_DONE ? PD_OK : pd_db_error(db, err);
 }
 
@@ -168,7 +170,7 @@ static int check_label(sqlite3 *db, pd_sample *s, pd_field_errors *errs, pd_err 
     if (r != SQLITE_ROW)
         return pd_db_error(db, err);
     if (n > 0)
-        lab_add_error(errs, "label", "Mã ống mẫu này đã được dùng");
+        pd_field_errors_add(errs, "label", "Mã ống mẫu này đã được dùng");
     return PD_OK;
 }
 

@@ -14,15 +14,6 @@
 #include "people/unit_cache.h"
 #include "store/db.h"
 
-static void add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (!errs || errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
 /* Letters, marks, spaces and ' - . only: what a name written on a Vietnamese card may hold. */
 static bool name_chars_ok(const char *s)
 {
@@ -52,7 +43,7 @@ static void clean_text(char *value, size_t cap, size_t max_chars, const char *fi
         pd_utf8_length(tmp) > max_chars) {
         snprintf(msg, sizeof msg, "%s quá dài (tối đa %zu ký tự) hoặc có ký tự không hợp lệ", label,
                  max_chars);
-        add_error(errs, field, msg);
+        pd_field_errors_add(errs, field, msg);
         return;
     }
     pd_strlcpy(value, tmp, cap);
@@ -62,9 +53,9 @@ static void normalize_name(pd_person *p, pd_field_errors *errs)
 {
     clean_text(p->full_name, sizeof p->full_name, 100, "full_name", "Họ và tên", errs);
     if (p->full_name[0] == '\0')
-        add_error(errs, "full_name", "Họ và tên không được để trống");
+        pd_field_errors_add(errs, "full_name", "Họ và tên không được để trống");
     else if (!name_chars_ok(p->full_name))
-        add_error(errs, "full_name", "Họ và tên chỉ được gồm chữ cái và khoảng trắng");
+        pd_field_errors_add(errs, "full_name", "Họ và tên chỉ được gồm chữ cái và khoảng trắng");
 }
 
 static int birth_year_of(const pd_person *p)
@@ -80,7 +71,7 @@ static void normalize_birth(pd_person *p, pd_field_errors *errs)
     pd_date today = pd_local_date(pd_now()), d;
     pd_err err;
     if (pd_check_birth_date(p->birth_date, &today, &d, &err) != PD_OK)
-        add_error(errs, "birth_date", err.message);
+        pd_field_errors_add(errs, "birth_date", err.message);
     else
         pd_date_format(&d, p->birth_date, sizeof p->birth_date);
 }
@@ -90,7 +81,7 @@ static void normalize_sex(pd_person *p, pd_field_errors *errs)
     if (strcmp(p->sex, "m") == 0 || strcmp(p->sex, "f") == 0)
         p->sex[0] = (char)(p->sex[0] - 'a' + 'A');
     if (p->sex[0] && strcmp(p->sex, "M") != 0 && strcmp(p->sex, "F") != 0)
-        add_error(errs, "sex", "Giới tính phải là Nam (M) hoặc Nữ (F)");
+        pd_field_errors_add(errs, "sex", "Giới tính phải là Nam (M) hoặc Nữ (F)");
 }
 
 static void infer_id_type(pd_person *p)
@@ -119,7 +110,7 @@ static void normalize_id(pd_person *p, pd_field_errors *errs)
     int rc = PD_OK;
     if (!p->id_number[0]) {
         if (p->id_type[0])
-            add_error(errs, "id_number", "Thiếu số giấy tờ tùy thân");
+            pd_field_errors_add(errs, "id_number", "Thiếu số giấy tờ tùy thân");
         return;
     }
     if (strcmp(p->id_type, "cccd") == 0)
@@ -135,7 +126,7 @@ static void normalize_id(pd_person *p, pd_field_errors *errs)
         rc = pd_fail(&err, PD_EINVAL, "id_number",
                      "Số giấy tờ không hợp lệ: CCCD có 12 chữ số, CMND có 9 chữ số");
     if (rc != PD_OK)
-        add_error(errs, err.field, err.message);
+        pd_field_errors_add(errs, err.field, err.message);
 }
 
 static void normalize_phone(pd_person *p, pd_field_errors *errs)
@@ -145,7 +136,7 @@ static void normalize_phone(pd_person *p, pd_field_errors *errs)
     char out[16];
     pd_err err;
     if (pd_normalize_phone(p->phone, out, sizeof out, &err) != PD_OK)
-        add_error(errs, "phone", err.message);
+        pd_field_errors_add(errs, "phone", err.message);
     else
         pd_strlcpy(p->phone, out, sizeof p->phone);
 }
@@ -159,7 +150,8 @@ static void normalize_nationality(pd_person *p, pd_field_errors *errs)
             *c = (char)(*c - 'a' + 'A');
     if (strlen(p->nationality) != 2 || p->nationality[0] < 'A' || p->nationality[0] > 'Z' ||
         p->nationality[1] < 'A' || p->nationality[1] > 'Z')
-        add_error(errs, "nationality", "Quốc tịch ghi bằng mã 2 chữ cái (VN, CN, US, ...)");
+        pd_field_errors_add(errs, "nationality",
+                            "Quốc tịch ghi bằng mã 2 chữ cái (VN, CN, US, ...)");
 }
 
 /* Resolves unit_code/area_code: an area given as unit_code moves to area_code under its commune. */
@@ -170,7 +162,7 @@ static void normalize_unit(sqlite3 *db, pd_person *p, pd_field_errors *errs)
     const char *field =
         pd_place_resolve(db, place, "Chưa chọn xã, phường, thị trấn nơi cư trú", &message);
     if (field)
-        add_error(errs, field, message);
+        pd_field_errors_add(errs, field, message);
 }
 
 int pd_person_normalize(sqlite3 *db, pd_person *p, pd_field_errors *errs)
@@ -292,11 +284,12 @@ static int check_household(sqlite3 *db, const pd_actor *actor, const pd_person *
         return PD_OK;
     pd_household h;
     if (pd_household_get(db, actor, p->household_id, &h, err) != PD_OK) {
-        add_error(errs, "household_id", "Không có hộ gia đình này");
+        pd_field_errors_add(errs, "household_id", "Không có hộ gia đình này");
         return PD_EINVAL;
     }
     if (strcmp(h.unit_code, p->unit_code) != 0) {
-        add_error(errs, "household_id", "Hộ gia đình thuộc xã, phường khác với nơi cư trú");
+        pd_field_errors_add(errs, "household_id",
+                            "Hộ gia đình thuộc xã, phường khác với nơi cư trú");
         return PD_EINVAL;
     }
     return PD_OK;
@@ -310,7 +303,8 @@ static int check_person(sqlite3 *db, const pd_actor *actor, pd_person *p, bool a
     if (pd_person_normalize(db, p, errs) != PD_OK)
         return pd_fail(err, PD_EINVAL, errs->items[0].field, "%s", errs->items[0].message);
     if (!person_in_scope(actor, p)) {
-        add_error(errs, "unit_code", "Đơn vị này nằm ngoài phạm vi quản lý của tài khoản");
+        pd_field_errors_add(errs, "unit_code",
+                            "Đơn vị này nằm ngoài phạm vi quản lý của tài khoản");
         return pd_fail(err, PD_EINVAL, "unit_code", "Đơn vị nằm ngoài phạm vi quản lý");
     }
     if (check_household(db, actor, p, errs, err) != PD_OK)

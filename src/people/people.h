@@ -1,6 +1,6 @@
-/* People and households: the registry every later capability rests on. All functions take the caller
- * (pd_actor) and refuse or hide whatever lies outside the caller's scope; reads and changes of a
- * person's record are audited. Validation messages are Vietnamese and name the field. */
+/* People and households: the registry every later capability rests on. All functions take the
+ * caller (pd_actor) and refuse or hide whatever lies outside the caller's scope; reads and changes
+ * of a person's record are audited. Validation messages are Vietnamese and name the field. */
 #ifndef PD_PEOPLE_H
 #define PD_PEOPLE_H
 
@@ -10,6 +10,7 @@
 
 #include "auth/auth.h"
 #include "base/err.h"
+#include "base/fielderr.h"
 
 typedef struct pd_person {
     int64_t id;
@@ -32,18 +33,6 @@ typedef struct pd_person {
     int version;
 } pd_person;
 
-/* One validation problem. */
-typedef struct pd_field_error {
-    char field[32];
-    char message[256];
-} pd_field_error;
-
-#define PD_MAX_FIELD_ERRORS 16
-typedef struct pd_field_errors {
-    int count;
-    pd_field_error items[PD_MAX_FIELD_ERRORS];
-} pd_field_errors;
-
 /* A possible duplicate: another person in scope with the same id number or phone. */
 typedef struct pd_duplicate {
     int64_t person_id;
@@ -58,22 +47,22 @@ typedef struct pd_duplicates {
     pd_duplicate items[PD_MAX_DUPLICATES];
 } pd_duplicates;
 
-/* Normalises (NFC name, phone to 0xxxxxxxxx, id upper-case) and validates a person in place, filling
- * district/province codes from the unit. Does not check scope or duplicates. Returns PD_OK or
- * PD_EINVAL with every problem in errs. Also usable on import rows. */
+/* Normalises (NFC name, phone to 0xxxxxxxxx, id upper-case) and validates a person in place,
+ * filling district/province codes from the unit. Does not check scope or duplicates. Returns PD_OK
+ * or PD_EINVAL with every problem in errs. Also usable on import rows. */
 int pd_person_normalize(sqlite3 *db, pd_person *p, pd_field_errors *errs);
 
 /* Finds people in the actor's scope sharing p's id number or phone (excluding p->id). */
 int pd_person_find_duplicates(sqlite3 *db, const pd_actor *actor, const pd_person *p,
                               pd_duplicates *out, pd_err *err);
 
-/* Creates a person. If duplicates exist and !allow_duplicates, returns PD_ECONFLICT with them in dups.
- * On PD_EINVAL, errs lists the fields. Sets p->id. */
+/* Creates a person. If duplicates exist and !allow_duplicates, returns PD_ECONFLICT with them in
+ * dups. On PD_EINVAL, errs lists the fields. Sets p->id. */
 int pd_person_create(sqlite3 *db, const pd_actor *actor, pd_person *p, bool allow_duplicates,
                      pd_field_errors *errs, pd_duplicates *dups, pd_err *err);
 
-/* Replaces a person's fields. p->version must equal the stored version (else PD_ECONFLICT). The old and
- * new unit must both be in scope. */
+/* Replaces a person's fields. p->version must equal the stored version (else PD_ECONFLICT). The old
+ * and new unit must both be in scope. */
 int pd_person_update(sqlite3 *db, const pd_actor *actor, pd_person *p, bool allow_duplicates,
                      pd_field_errors *errs, pd_duplicates *dups, pd_err *err);
 
@@ -81,8 +70,8 @@ int pd_person_update(sqlite3 *db, const pd_actor *actor, pd_person *p, bool allo
 int pd_person_get(sqlite3 *db, const pd_actor *actor, int64_t id, pd_person *out, pd_err *err);
 
 typedef struct pd_people_query {
-    char q[128];         /* name (folded, each word a prefix), or digits: id number / phone prefix */
-    char unit_code[16];  /* narrow to a unit inside scope (province/district/commune/area); "" all */
+    char q[128];        /* name (folded, each word a prefix), or digits: id number / phone prefix */
+    char unit_code[16]; /* narrow to a unit inside scope (province/district/commune/area); "" all */
     int64_t household_id;
     int64_t after_id; /* keyset paging: ids above this */
     int limit;        /* default 50, at most 500 */
@@ -128,7 +117,8 @@ typedef struct pd_household {
 
 int pd_household_create(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_err *err);
 int pd_household_update(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_err *err);
-int pd_household_get(sqlite3 *db, const pd_actor *actor, int64_t id, pd_household *out, pd_err *err);
+int pd_household_get(sqlite3 *db, const pd_actor *actor, int64_t id, pd_household *out,
+                     pd_err *err);
 /* Puts a person into a household (0 removes), with their relation to the head. Both in scope. */
 int pd_household_set_member(sqlite3 *db, const pd_actor *actor, int64_t household_id,
                             int64_t person_id, const char *relation, pd_err *err);
@@ -137,8 +127,9 @@ typedef int (*pd_household_cb)(const pd_household *h, void *ctx);
 int pd_households_list(sqlite3 *db, const pd_actor *actor, const char *unit_code, int64_t after_id,
                        int limit, pd_household_cb cb, void *ctx, bool *more, pd_err *err);
 
-/* The bulk path used by import and demo: inserts already-normalised records inside the caller's open
- * transaction, with prepared statements reused across rows, no audit entry and no duplicate check. */
+/* The bulk path used by import and demo: inserts already-normalised records inside the caller's
+ * open transaction, with prepared statements reused across rows, no audit entry and no duplicate
+ * check. */
 typedef struct pd_inserter {
     sqlite3 *db;
     sqlite3_stmt *person, *household;
@@ -147,9 +138,9 @@ typedef struct pd_inserter {
 } pd_inserter;
 
 int pd_inserter_open(sqlite3 *db, pd_inserter *ins, pd_err *err);
-/* Bulk mode for many rows: the name index (people_fts) is filled once at the end instead of row by row;
- * its trigger is dropped inside the caller's transaction. pd_inserter_finish must run before COMMIT; a
- * ROLLBACK restores the trigger by itself. */
+/* Bulk mode for many rows: the name index (people_fts) is filled once at the end instead of row by
+ * row; its trigger is dropped inside the caller's transaction. pd_inserter_finish must run before
+ * COMMIT; a ROLLBACK restores the trigger by itself. */
 int pd_inserter_open_bulk(sqlite3 *db, pd_inserter *ins, pd_err *err);
 /* Indexes the rows written in bulk mode and restores the trigger (no-op otherwise). */
 int pd_inserter_finish(pd_inserter *ins, pd_err *err);

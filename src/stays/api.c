@@ -44,20 +44,14 @@ static bool may_write(pd_req *req, pd_resp *resp)
     return false;
 }
 
-static void copy_query(pd_req *req, const char *name, char *out, size_t cap)
-{
-    const char *v = pd_req_query(req, name);
-    pd_strlcpy(out, v ? v : "", cap);
-}
-
 static void read_query(pd_req *req, pd_stays_query *q)
 {
     memset(q, 0, sizeof *q);
-    copy_query(req, "unit", q->unit_code, sizeof q->unit_code);
-    copy_query(req, "on", q->on, sizeof q->on);
-    copy_query(req, "from", q->from, sizeof q->from);
-    copy_query(req, "to", q->to, sizeof q->to);
-    copy_query(req, "nationality", q->nationality, sizeof q->nationality);
+    pd_req_query_copy(req, "unit", q->unit_code, sizeof q->unit_code);
+    pd_req_query_copy(req, "on", q->on, sizeof q->on);
+    pd_req_query_copy(req, "from", q->from, sizeof q->from);
+    pd_req_query_copy(req, "to", q->to, sizeof q->to);
+    pd_req_query_copy(req, "nationality", q->nationality, sizeof q->nationality);
     const char *p = pd_req_query(req, "present");
     q->present = p && (strcmp(p, "1") == 0 || strcmp(p, "true") == 0);
     q->venue_id = pd_req_query_int(req, "venue", 0);

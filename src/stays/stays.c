@@ -13,18 +13,6 @@
 #include "stays/stays_internal.h"
 #include "store/db.h"
 
-static void add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    for (int i = 0; i < errs->count; i++)
-        if (strcmp(errs->items[i].field, field) == 0)
-            return; /* one message per field is enough */
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
 /* ---- the venue ---- */
 
 typedef struct venue_row {
@@ -91,16 +79,16 @@ static int writable_venue(sqlite3 *db, const pd_actor *actor, int64_t venue_id, 
     int rc = venue_id > 0 ? load_venue(db, venue_id, v, err)
                           : pd_fail(err, PD_EINVAL, "venue_id", "Chưa chọn cơ sở lưu trú");
     if (rc == PD_EINVAL)
-        add_error(errs, "venue_id", err->message);
+        pd_field_errors_add_once(errs, "venue_id", err->message);
     if (rc != PD_OK)
         return rc;
     if (!pd_stays_may_write_at(actor, venue_id, v->province_code, v->district_code, v->unit_code))
         return pd_fail(err, PD_ENOTFOUND, "venue_id", "Không tìm thấy cơ sở lưu trú này");
     if (strcmp(v->kind, "accommodation") != 0)
-        add_error(errs, "venue_id",
-                  "Cơ sở này không phải cơ sở lưu trú (khách sạn, nhà nghỉ, nhà trọ)");
+        pd_field_errors_add_once(
+            errs, "venue_id", "Cơ sở này không phải cơ sở lưu trú (khách sạn, nhà nghỉ, nhà trọ)");
     else if (v->closed)
-        add_error(errs, "venue_id", "Cơ sở lưu trú này đã ngừng hoạt động");
+        pd_field_errors_add_once(errs, "venue_id", "Cơ sở lưu trú này đã ngừng hoạt động");
     return PD_OK;
 }
 
@@ -128,23 +116,25 @@ static void check_dates(pd_stay *s, pd_field_errors *errs)
 {
     pd_date today = pd_local_date(pd_now()), a, l;
     if (!s->arrive_date[0]) {
-        add_error(errs, "arrive_date", "Thiếu ngày đến");
+        pd_field_errors_add_once(errs, "arrive_date", "Thiếu ngày đến");
     } else if (!pd_stays_parse_day(s->arrive_date, &a)) {
-        add_error(errs, "arrive_date",
-                  "Ngày đến không hợp lệ (dạng ngày/tháng/năm, vd. 15/11/2021)");
+        pd_field_errors_add_once(errs, "arrive_date",
+                                 "Ngày đến không hợp lệ (dạng ngày/tháng/năm, vd. 15/11/2021)");
     } else if (pd_date_cmp(&a, &today) > 0) {
-        add_error(errs, "arrive_date", "Ngày đến không được sau hôm nay");
+        pd_field_errors_add_once(errs, "arrive_date", "Ngày đến không được sau hôm nay");
     } else if (pd_stays_day_number(&today) - pd_stays_day_number(&a) > 366) {
-        add_error(errs, "arrive_date", "Ngày đến cách đây hơn một năm; hãy kiểm tra lại");
+        pd_field_errors_add_once(errs, "arrive_date",
+                                 "Ngày đến cách đây hơn một năm; hãy kiểm tra lại");
     } else {
         pd_date_format(&a, s->arrive_date, sizeof s->arrive_date);
     }
     if (!s->leave_date[0])
         return;
     if (!pd_stays_parse_day(s->leave_date, &l))
-        add_error(errs, "leave_date", "Ngày đi không hợp lệ (dạng ngày/tháng/năm, vd. 20/11/2021)");
+        pd_field_errors_add_once(errs, "leave_date",
+                                 "Ngày đi không hợp lệ (dạng ngày/tháng/năm, vd. 20/11/2021)");
     else if (s->arrive_date[0] && pd_stays_parse_day(s->arrive_date, &a) && pd_date_cmp(&l, &a) < 0)
-        add_error(errs, "leave_date", "Ngày đi không được trước ngày đến");
+        pd_field_errors_add_once(errs, "leave_date", "Ngày đi không được trước ngày đến");
     else
         pd_date_format(&l, s->leave_date, sizeof s->leave_date);
 }
@@ -171,15 +161,16 @@ static void check_guest(sqlite3 *db, pd_stay *s, const venue_row *v, pd_person *
                         pd_field_errors *errs)
 {
     if (!s->full_name[0])
-        add_error(errs, "full_name", "Thiếu họ và tên khách");
+        pd_field_errors_add_once(errs, "full_name", "Thiếu họ và tên khách");
     if (!s->birth_date[0])
-        add_error(errs, "birth_date", "Thiếu ngày sinh của khách");
+        pd_field_errors_add_once(errs, "birth_date", "Thiếu ngày sinh của khách");
     if (!s->sex[0])
-        add_error(errs, "sex", "Thiếu giới tính của khách");
+        pd_field_errors_add_once(errs, "sex", "Thiếu giới tính của khách");
     if (!s->passport[0])
-        add_error(errs, "passport", "Thiếu số hộ chiếu");
+        pd_field_errors_add_once(errs, "passport", "Thiếu số hộ chiếu");
     if (!s->nationality[0])
-        add_error(errs, "nationality", "Thiếu quốc tịch của khách (mã 2 chữ cái, vd. KR)");
+        pd_field_errors_add_once(errs, "nationality",
+                                 "Thiếu quốc tịch của khách (mã 2 chữ cái, vd. KR)");
     guest_person(s, v, p);
     pd_field_errors pe = {0};
     pd_person_normalize(db, p, &pe);
@@ -188,17 +179,18 @@ static void check_guest(sqlite3 *db, pd_stay *s, const venue_row *v, pd_person *
         if (strcmp(f, "id_number") == 0 || strcmp(f, "id_type") == 0)
             f = "passport";
         if (strcmp(f, "unit_code") != 0 && strcmp(f, "area_code") != 0 && strcmp(f, "address") != 0)
-            add_error(errs, f, pe.items[i].message);
+            pd_field_errors_add_once(errs, f, pe.items[i].message);
     }
     if (strcmp(p->nationality, "VN") == 0) /* "" became VN: reported above as missing */
-        add_error(errs, "nationality",
-                  "Khách quốc tịch Việt Nam không khai báo ở đây; chức năng này dành cho người "
-                  "nước ngoài");
+        pd_field_errors_add_once(
+            errs, "nationality",
+            "Khách quốc tịch Việt Nam không khai báo ở đây; chức năng này dành cho người "
+            "nước ngoài");
     else if (!pd_country_valid(p->nationality))
-        add_error(errs, "nationality",
-                  "Mã quốc tịch không có trong danh mục ISO 3166 (vd. US, CN, KR)");
+        pd_field_errors_add_once(errs, "nationality",
+                                 "Mã quốc tịch không có trong danh mục ISO 3166 (vd. US, CN, KR)");
     if (pd_utf8_length(s->room) > 30)
-        add_error(errs, "room", "Số phòng quá dài (tối đa 30 ký tự)");
+        pd_field_errors_add_once(errs, "room", "Số phòng quá dài (tối đa 30 ký tự)");
     /* Keep the normalised forms. */
     pd_strlcpy(s->full_name, p->full_name, sizeof s->full_name);
     pd_strlcpy(s->birth_date, p->birth_date, sizeof s->birth_date);

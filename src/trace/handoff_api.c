@@ -11,16 +11,10 @@
 #include "trace/handoff.h"
 #include "trace/trace_json.h"
 
-static void copy_query(pd_req *req, const char *name, char *out, size_t cap)
-{
-    const char *v = pd_req_query(req, name);
-    pd_strlcpy(out, v ? v : "", cap);
-}
-
 static bool read_handoff_query(pd_req *req, pd_resp *resp, pd_handoff_query *q)
 {
     memset(q, 0, sizeof *q);
-    copy_query(req, "unit", q->unit_code, sizeof q->unit_code);
+    pd_req_query_copy(req, "unit", q->unit_code, sizeof q->unit_code);
     q->level = (int)pd_req_query_int(req, "level", 0);
     q->case_id = pd_req_query_int(req, "case", 0);
     const char *group = pd_req_query(req, "group");
@@ -132,9 +126,9 @@ int pd_api_chains(pd_req *req, pd_resp *resp)
 {
     pd_chains_query q;
     memset(&q, 0, sizeof q);
-    copy_query(req, "unit", q.unit_code, sizeof q.unit_code);
-    copy_query(req, "from", q.from, sizeof q.from);
-    copy_query(req, "to", q.to, sizeof q.to);
+    pd_req_query_copy(req, "unit", q.unit_code, sizeof q.unit_code);
+    pd_req_query_copy(req, "from", q.from, sizeof q.from);
+    pd_req_query_copy(req, "to", q.to, sizeof q.to);
     q.limit = (int)pd_req_query_int(req, "limit", 5000);
     json_t *cases = json_array(), *contacts = json_array();
     bool truncated = false;

@@ -174,18 +174,6 @@ int pd_venue_for_scan(sqlite3 *db, const pd_actor *actor, int64_t venue_id, pd_v
     return rc;
 }
 
-/* ---- Validation
- * ---------------------------------------------------------------------------------- */
-
-static void add_error(pd_field_errors *errs, const char *field, const char *message)
-{
-    if (!errs || errs->count >= PD_MAX_FIELD_ERRORS)
-        return;
-    pd_field_error *e = &errs->items[errs->count++];
-    pd_strlcpy(e->field, field, sizeof e->field);
-    pd_strlcpy(e->message, message, sizeof e->message);
-}
-
 static void clean_text(char *value, size_t cap, size_t max_chars, const char *field,
                        const char *label, pd_field_errors *errs)
 {
@@ -195,7 +183,7 @@ static void clean_text(char *value, size_t cap, size_t max_chars, const char *fi
         char msg[200];
         snprintf(msg, sizeof msg, "%s quá dài (tối đa %zu ký tự) hoặc có ký tự không hợp lệ", label,
                  max_chars);
-        add_error(errs, field, msg);
+        pd_field_errors_add(errs, field, msg);
         return;
     }
     pd_strlcpy(value, tmp, cap);
@@ -208,7 +196,7 @@ static void normalize_unit(sqlite3 *db, pd_venue *v, pd_field_errors *errs)
     const char *field =
         pd_place_resolve(db, place, "Chưa chọn xã, phường, thị trấn của địa điểm", &message);
     if (field)
-        add_error(errs, field, message);
+        pd_field_errors_add(errs, field, message);
 }
 
 static void normalize_phone(pd_venue *v, pd_field_errors *errs)
@@ -218,7 +206,7 @@ static void normalize_phone(pd_venue *v, pd_field_errors *errs)
     char out[16];
     pd_err err;
     if (pd_normalize_phone(v->responsible_phone, out, sizeof out, &err) != PD_OK)
-        add_error(errs, "responsible_phone", err.message);
+        pd_field_errors_add(errs, "responsible_phone", err.message);
     else
         pd_strlcpy(v->responsible_phone, out, sizeof v->responsible_phone);
 }
@@ -229,9 +217,10 @@ static int normalize_venue(sqlite3 *db, pd_venue *v, pd_field_errors *errs)
     int before = errs->count;
     clean_text(v->name, sizeof v->name, 150, "name", "Tên địa điểm", errs);
     if (!v->name[0])
-        add_error(errs, "name", "Tên địa điểm không được để trống");
+        pd_field_errors_add(errs, "name", "Tên địa điểm không được để trống");
     if (!pd_venue_kind_find(v->kind))
-        add_error(errs, "kind", "Chưa chọn loại địa điểm (chợ, siêu thị, trường học, ...)");
+        pd_field_errors_add(errs, "kind",
+                            "Chưa chọn loại địa điểm (chợ, siêu thị, trường học, ...)");
     normalize_unit(db, v, errs);
     clean_text(v->address, sizeof v->address, 250, "address", "Địa chỉ", errs);
     clean_text(v->responsible_name, sizeof v->responsible_name, 100, "responsible_name",
@@ -239,7 +228,7 @@ static int normalize_venue(sqlite3 *db, pd_venue *v, pd_field_errors *errs)
     normalize_phone(v, errs);
     if (v->default_stay_minutes != 0 && (v->default_stay_minutes < PD_VENUE_STAY_MIN ||
                                          v->default_stay_minutes > PD_VENUE_STAY_MAX))
-        add_error(
+        pd_field_errors_add(
             errs, "default_stay_minutes",
             "Thời gian lưu lại mặc định phải từ 5 đến 1440 phút (để trống: theo loại địa điểm)");
     return errs->count > before ? PD_EINVAL : PD_OK;
@@ -252,7 +241,8 @@ static int check_venue(sqlite3 *db, const pd_actor *actor, pd_venue *v, pd_field
     if (normalize_venue(db, v, errs) != PD_OK)
         return pd_fail(err, PD_EINVAL, errs->items[0].field, "%s", errs->items[0].message);
     if (!pd_scope_covers(actor, v->province_code, v->district_code, v->unit_code)) {
-        add_error(errs, "unit_code", "Đơn vị này nằm ngoài phạm vi quản lý của tài khoản");
+        pd_field_errors_add(errs, "unit_code",
+                            "Đơn vị này nằm ngoài phạm vi quản lý của tài khoản");
         return pd_fail(err, PD_EINVAL, "unit_code", "Đơn vị nằm ngoài phạm vi quản lý");
     }
     return PD_OK;
