@@ -1,5 +1,5 @@
-/* `phongdich directive ...`: routes the subcommand to the import (cli_import.c) or the task commands
- * (cli_tasks.c). */
+/* `phongdich directive ...`: routes the subcommand to the import (cli_import.c) or the task
+ * commands (cli_tasks.c). */
 #include "directives/cli.h"
 
 #include <string.h>

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/validate.h"
+#include "quarantine/internal.h"
 #include "store/db.h"
 
 /* One change of the rules: in force from `from` (YYYY-MM-DD, local) until the next row, with the
@@ -62,6 +63,8 @@ typedef struct rule_row {
         .test_days = {7, 14}, .test_count = 2, .monitoring_days = 14                               \
     }
 
+/* The rows of migration 7 (table quarantine_rules) repeat these; the unit tests check they agree.
+ */
 static const rule_row rows[] = {
     {"2021-05-05", SAME_FOR_ALL(RULE_600)},
     {"2021-07-14", SAME_FOR_ALL(RULE_5599)},
@@ -185,6 +188,40 @@ static int month_days(int y, int m)
     return m == 2 && leap ? 29 : n[m - 1];
 }
 
+/* Immunity from the doses vaccination recorded (table doses, when this build has it): 1 when
+ * found (out set), 0 when they have no dose by then, -1 on a store error. */
+static int immunity_from_doses(sqlite3 *db, int64_t person_id, const char *day, pd_immunity *out)
+{
+    pd_err err;
+    sqlite3_stmt *st = pd_db_cached(
+        db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'doses'", &err);
+    if (!st)
+        return -1;
+    bool have = sqlite3_step(st) == SQLITE_ROW;
+    pd_db_release(st);
+    if (!have)
+        return 0;
+    char full_by[11];
+    pdq_add_days(day, -14, full_by);
+    st = pd_db_prepare(db,
+                       "SELECT count(*), coalesce(max(completes_primary = 1 AND given_on <= ?3),"
+                       " 0) FROM doses WHERE person_id = ?1 AND given_on <= ?2",
+                       &err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, person_id);
+    sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, full_by, -1, SQLITE_TRANSIENT);
+    int found = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = sqlite3_column_int(st, 0) > 0;
+        if (found)
+            *out = sqlite3_column_int(st, 1) ? PD_IMMUNITY_FULL : PD_IMMUNITY_PARTIAL;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
 int pd_quarantine_immunity(sqlite3 *db, int64_t person_id, const char *date, pd_immunity *out)
 {
     pd_date d;
@@ -224,6 +261,10 @@ int pd_quarantine_immunity(sqlite3 *db, int64_t person_id, const char *date, pd_
     if (rc != SQLITE_DONE)
         return PD_EDB;
 
+    int from_doses = immunity_from_doses(db, person_id, day, out);
+    if (from_doses != 0)
+        return from_doses < 0 ? PD_EDB : PD_OK;
+
     /* Doses: the latest declaration by then that says how many (daily declarations do not). The
      * dates of the doses are not declared, so "the last at least 14 days before" cannot be
      * checked: two doses count as full. */
@@ -243,4 +284,61 @@ int pd_quarantine_immunity(sqlite3 *db, int64_t person_id, const char *date, pd_
     }
     pd_db_release(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? PD_OK : PD_EDB;
+}
+
+/* ---- Rules as data rows ---------------------------------------------------------------------- */
+
+static const char *const categories[] = {"f1", "arrival", "other", NULL};
+
+#define RULE_COLUMNS                                                                               \
+    "id, category, immunity, effective_from, basis, quarantine, place, quarantine_days,"           \
+    " test_days AS test_days_json, monitoring_days,"                                               \
+    " monitoring_test_days AS monitoring_test_days_json, note"
+
+int pd_quarantine_rule_row(sqlite3 *db, const char *date, const char *category,
+                           pd_immunity immunity, json_t **out, pd_err *err)
+{
+    pd_date d;
+    char day[11];
+    *out = NULL;
+    if (!parse_day(date, &d, day))
+        return pd_fail(err, PD_EINVAL, "date", "Ngày không hợp lệ (dạng YYYY-MM-DD)");
+    if (!pdq_in_list(category, categories))
+        return pd_fail(err, PD_EINVAL, "category",
+                       "Nhóm phải là f1, arrival (nhập cảnh, về từ vùng dịch) hoặc other");
+    if (immunity < PD_IMMUNITY_NONE || immunity > PD_IMMUNITY_RECOVERED)
+        return pd_fail(err, PD_EINVAL, "immunity", "Miễn dịch phải từ 0 đến 3");
+    /* The category's row in force (or its first row before it), else f1's. */
+    sqlite3_stmt *st = pd_db_cached(
+        db,
+        "SELECT " RULE_COLUMNS " FROM quarantine_rules WHERE immunity = ?2 AND category ="
+        " (CASE WHEN EXISTS (SELECT 1 FROM quarantine_rules WHERE category = ?1) THEN ?1"
+        " ELSE 'f1' END)"
+        " ORDER BY (effective_from <= ?3) DESC,"
+        " CASE WHEN effective_from <= ?3 THEN effective_from END DESC, effective_from LIMIT 1",
+        err);
+    if (!st)
+        return PD_EDB;
+    sqlite3_bind_text(st, 1, category, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, (int)immunity);
+    sqlite3_bind_text(st, 3, day, -1, SQLITE_TRANSIENT);
+    *out = pdq_row_or_null(st);
+    pd_db_release(st);
+    return *out ? PD_OK : pd_fail(err, PD_ENOTFOUND, "date", "Không có quy định cho ngày này");
+}
+
+int pd_quarantine_rules_list(sqlite3 *db, json_t **out, pd_err *err)
+{
+    sqlite3_stmt *st = pd_db_cached(db,
+                                    "SELECT " RULE_COLUMNS " FROM quarantine_rules ORDER BY"
+                                    " category = 'f1' DESC, category, effective_from, immunity",
+                                    err);
+    if (!st)
+        return PD_EDB;
+    json_t *items = pdq_rows(db, st, err);
+    pd_db_release(st);
+    if (!items)
+        return PD_EDB;
+    *out = json_pack("{s:o}", "items", items);
+    return PD_OK;
 }

@@ -39,6 +39,8 @@ before(async () => {
   // Whatever the demo itself recorded goes first, so that the new rows are all there is.
   sql(db, `PRAGMA foreign_keys = ON;
 BEGIN;
+UPDATE samples SET quarantine_order_id = NULL, case_id = NULL;
+DELETE FROM care_monitoring; DELETE FROM care_episodes; DELETE FROM quarantine_checks;
 DELETE FROM quarantine_orders; DELETE FROM contacts; DELETE FROM case_contacts; DELETE FROM case_status_log;
 UPDATE cases SET source_case_id = NULL; DELETE FROM cases;
 CREATE TEMP TABLE pick AS SELECT id AS person_id, row_number() OVER (ORDER BY id) AS n, unit_code, area_code,

@@ -1,4 +1,5 @@
-// page-dashboard.js: "Tổng quan": the figures of /api/stats for the user's scope and quick links.
+// page-dashboard.js: "Tổng quan": the figures of /api/stats for the user's scope and quick links; the card
+// of quarantine and treatment capacity (beds used and free today, the 7- and 14-day projection).
 import { h, mount } from './dom.js';
 import { get } from './api.js';
 import { session, can } from './session.js';
@@ -20,6 +21,8 @@ export async function renderDashboard(ctx) {
   const { el, signal } = ctx;
   const user = session.user;
   const stats = h('div', { class: 'stat-grid', id: 'stats' }, loading('Đang tải số liệu…'));
+  const capacity = can('quarantine.read') || can('care.read') ? h('section', { class: 'panel', id: 'capacity-card' }, loading()) : null;
+  if (capacity) capacityCard(capacity, signal);
   const quick = [
     can('people.read') ? linkButton('Tìm người dân', '#/people', 'btn btn-primary') : null,
     can('people.write') ? linkButton('Thêm nhân khẩu', '#/people/new', 'btn') : null,
@@ -34,6 +37,7 @@ export async function renderDashboard(ctx) {
     h('p', { class: 'lead' }, 'Xin chào ', h('strong', null, user.display_name || user.username), '. Vai trò: ',
       roleLabel(user.role), '. Phạm vi quản lý: ', h('strong', null, user.unit_name || 'Toàn quốc'), '.'),
     stats,
+    capacity,
     quick.length ? h('section', { class: 'panel' }, h('h2', null, 'Thao tác nhanh'), h('div', { class: 'quick' }, quick)) : null);
   try {
     const s = await get('/api/stats', null, { signal });
@@ -46,5 +50,31 @@ export async function renderDashboard(ctx) {
     if (can('units.read') || can('declarations.read')) declareStatCards(stats, signal); // declarations, alerts
   } catch (e) {
     showError(stats, e);
+  }
+}
+
+// Beds of quarantine sites and treatment facilities in scope: used / total today, free, and the straight
+// line of the last 7 days' admissions minus releases carried 7 and 14 days on (docs/quarantine.md).
+async function capacityCard(box, signal) {
+  try {
+    const c = await get('/api/quarantine/capacity', null, { signal });
+    const g = c.groups;
+    const tile = (key, label, x, href) => {
+      const used = x.used + (x.icu_used || 0);
+      return h('a', { class: 'stat', href, dataset: { capacity: key } },
+        h('span', { class: 'stat-label' }, label),
+        h('span', { class: 'stat-value' }, `${fmtNumber(used)} / ${fmtNumber(x.beds)}`),
+        h('span', { class: 'stat-sub' }, x.projected_7 !== undefined
+          ? `Còn trống ${fmtNumber(Math.max(0, x.beds - used))} · dự báo 7 ngày ${fmtNumber(x.projected_7)}, 14 ngày ${fmtNumber(x.projected_14)}`
+          : `Còn trống ${fmtNumber(Math.max(0, x.beds - used))}${x.icu_beds ? ` · ICU ${x.icu_used}/${x.icu_beds}` : ''}`));
+    };
+    mount(box, h('h2', null, 'Công suất cách ly, điều trị (giường đang dùng / tổng)'), h('div', { class: 'stat-grid' },
+      tile('quarantine', 'Cách ly tập trung, khách sạn', g.quarantine, '#/quarantine?tab=facilities'),
+      tile('treatment', 'Điều trị (tất cả tầng)', g.treatment, '#/treatment'),
+      tile('tier1', 'Tầng 1', g.tier1, '#/treatment'),
+      tile('tier2', 'Tầng 2', g.tier2, '#/treatment'),
+      tile('tier3', 'Tầng 3', g.tier3, '#/treatment')));
+  } catch (e) {
+    showError(box, e);
   }
 }
