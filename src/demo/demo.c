@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "demo/activity.h"
 #include "demo/demo_internal.h"
+#include "demo/demo_risk.h"
 #include "people/people.h"
 #include "store/db.h"
 #include "units/units.h"
@@ -489,6 +490,8 @@ static int run(builder *b, double scale)
         rc = add_all_areas(b, scale);
     if (rc == PD_OK)
         rc = write_people(b, scale);
+    if (rc == PD_OK) /* the 2021 wave first, so that case ids follow confirmation times */
+        rc = demo_risk_history_write(b->db, b->out, b->err);
     if (rc == PD_OK)
         rc = demo_cases_write(b->db, &b->rng, b->out->district_code, &b->out->activity, b->err);
     if (rc == PD_OK)
