@@ -7,7 +7,7 @@ import { can } from './session.js';
 import { fmtDateTime } from './format.js';
 import { pageHead, dataTable, pager, loading, showError, emptyState, field, select, button, toast } from './ui.js';
 import { unitPicker } from './unitpicker.js';
-import { REASON_LABELS, ACTIONS, declareStyles } from './page-declare-common.js';
+import { REASON_LABELS, ACTIONS } from './page-declare-common.js';
 
 const PAGE = 50;
 
@@ -65,7 +65,6 @@ function columns() {
 
 export function renderAlerts(ctx) {
   const { el, query, signal } = ctx;
-  declareStyles();
   const state = { status: query.status || 'open', reason: query.reason || '', unit: query.unit || '', before: 0, stack: [] };
   const status = select([['open', 'Chưa xử lý'], ['done', 'Đã xử lý'], ['all', 'Tất cả']], { id: 'al-status', value: state.status });
   const reason = select([['', 'Mọi lý do'], ...Object.entries(REASON_LABELS)], { id: 'al-reason', value: state.reason });

@@ -7,7 +7,7 @@ import { h, mount } from './dom.js';
 import { get, post } from './api.js';
 import { fmtDateTime } from './format.js';
 import { alertBox, loading } from './ui.js';
-import { venueStyles, fmtMinutes, fmtClock, TOKEN_KEY } from './page-venue-common.js';
+import { fmtMinutes, fmtClock, TOKEN_KEY } from './page-venue-common.js';
 
 const visitKey = (code) => `phongdich.checkin.${code}`;
 
@@ -30,7 +30,6 @@ function problem(e) {
 }
 
 export function renderCheckin(ctx) {
-  venueStyles();
   const { el, params, signal } = ctx;
   const code = params.code;
   document.title = 'Check-in địa điểm · Phòng chống dịch COVID-19';

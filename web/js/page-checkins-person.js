@@ -3,10 +3,9 @@
 import { h, mount } from './dom.js';
 import { get, isAbort } from './api.js';
 import { loading, showError, emptyState, pager, field } from './ui.js';
-import { venueStyles, checkinTable } from './page-venue-common.js';
+import { checkinTable } from './page-venue-common.js';
 
 export function renderPersonCheckins(ctx) {
-  venueStyles();
   const { el, params, signal } = ctx;
   const id = encodeURIComponent(params.id);
   const from = h('input', { type: 'date', id: 'pc-from' });

@@ -8,7 +8,7 @@ import { fmtDateTime, fmtNumber } from './format.js';
 import { pageHead, dataTable, pager, loading, showError, emptyState, linkButton, field, button, alertBox, toast } from './ui.js';
 import { unitPicker } from './unitpicker.js';
 import {
-  SYMPTOM_LABELS, EXPOSURE_LABELS, VIA_LABELS, KIND_LABELS, declareStyles, isoDay, fmtDay, qrCard,
+  SYMPTOM_LABELS, EXPOSURE_LABELS, VIA_LABELS, KIND_LABELS, isoDay, fmtDay, qrCard,
 } from './page-declare-common.js';
 
 const PAGE = 50;
@@ -39,7 +39,6 @@ export function declarationColumns({ person = true } = {}) {
 // Appends the declaration figures (GET /api/declarations/stats) to a .stat-grid; used by the dashboard.
 export async function declareStatCards(grid, signal) {
   if (!grid) return;
-  declareStyles();
   try {
     const s = await get('/api/declarations/stats', null, { signal });
     const link = can('declarations.read');
@@ -60,7 +59,6 @@ export async function declareStatCards(grid, signal) {
 
 export function renderDeclarations(ctx) {
   const { el, query, signal } = ctx;
-  declareStyles();
   const state = { from: query.from || isoDay(6), to: query.to || '', symptoms: query.symptoms === '1', unit: query.unit || '', before: 0, stack: [] };
   const from = h('input', { type: 'date', id: 'dl-from', value: state.from });
   const to = h('input', { type: 'date', id: 'dl-to', value: state.to });
@@ -140,7 +138,6 @@ export function renderDeclarations(ctx) {
 
 // The declarations and personal QR of one person, for the person page (GET /api/declarations?person=).
 export function personDeclarations(person, signal) {
-  declareStyles();
   const list = h('div', { id: 'person-declarations', dataset: { state: 'loading' } }, loading());
   const qrBox = h('div', { id: 'person-qr' });
   const section = h('section', { class: 'panel' }, h('h2', null, 'Khai báo y tế'),

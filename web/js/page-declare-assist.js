@@ -8,12 +8,11 @@ import { fmtBirth } from './format.js';
 import { pageHead, field, alertBox, button, clearFieldErrors, loading, showError, linkButton } from './ui.js';
 import { unitPicker, unitChildren } from './unitpicker.js';
 import {
-  SYMPTOMS, EXPOSURES, TRAVEL, declareStyles, checkboxGroup, yesNoGroup, placesEditor, qrCard, applyErrors, errorList,
+  SYMPTOMS, EXPOSURES, TRAVEL, checkboxGroup, yesNoGroup, placesEditor, qrCard, applyErrors, errorList,
 } from './page-declare-common.js';
 
 export async function renderDeclareAssist(ctx) {
   const { el, query, signal } = ctx;
-  declareStyles();
   let chosen = null;
   if (query.person) {
     mount(el, pageHead('Khai báo hộ'), loading());

@@ -67,11 +67,6 @@ export function forgetToken() {
 // "ABCD-EFGH-…" for a 26-character token.
 export function displayToken(t) { return String(t || '').replace(/(.{4})(?=.)/g, '$1-'); }
 
-// Adds <link rel=stylesheet href=/css/declare.css> once (the pages' styles, kept out of app.css).
-export function declareStyles() {
-  if (document.getElementById('declare-css')) return;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href: '/css/declare.css', id: 'declare-css' }));
-}
 
 // Today as YYYY-MM-DD in Vietnam time, and n days before.
 export function isoDay(offsetDays = 0) {

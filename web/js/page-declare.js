@@ -6,7 +6,7 @@ import { h, mount } from './dom.js';
 import { get, post } from './api.js';
 import { alertBox, field, clearFieldErrors, setFieldError } from './ui.js';
 import {
-  SYMPTOMS, EXPOSURES, TRAVEL, declareStyles, checkboxGroup, yesNoGroup, cascadePicker, placesEditor,
+  SYMPTOMS, EXPOSURES, TRAVEL, checkboxGroup, yesNoGroup, cascadePicker, placesEditor,
   qrCard, savedToken, saveToken, applyErrors, errorList,
 } from './page-declare-common.js';
 
@@ -14,7 +14,6 @@ const publicChildren = (parent) => get('/api/public/units', { parent }).then((d)
 
 // The frame of the public pages: a card with a heading, no app shell.
 export function publicFrame(el, title, kicker, ...body) {
-  declareStyles();
   document.title = `${title} · Phòng chống dịch COVID-19`;
   mount(el, h('div', { class: 'kb-page' },
     h('div', { class: 'kb-card' },

@@ -6,7 +6,6 @@ import { h, mount } from './dom.js';
 import { get, getCsrf, qs, ApiError, notifyUnauthorized, isAbort } from './api.js';
 import { fmtNumber } from './format.js';
 import { pageHead, alertBox, progressBar, dataTable, button } from './ui.js';
-import { ensureStaysCss } from './page-stays.js';
 
 const POLL_MS = 400;
 const KINDS = [
@@ -83,7 +82,6 @@ function renderResult(job) {
 
 export function renderIngest(ctx) {
   const { el, signal } = ctx;
-  ensureStaysCss();
   const kind = h('select', { id: 'ingest-kind' }, KINDS.map(([v, l]) => h('option', { value: v }, l)));
   const columns = h('p', { class: 'hint', id: 'ingest-columns' }, 'Các cột: ' + COLUMNS.checkins);
   kind.addEventListener('change', () => { columns.textContent = 'Các cột: ' + COLUMNS[kind.value]; });

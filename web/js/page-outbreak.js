@@ -6,7 +6,7 @@ import { get, post, isAbort } from './api.js';
 import { can } from './session.js';
 import { pageHead, dataTable, loading, showError, emptyState, field, button, alertBox, toast } from './ui.js';
 import { unitPicker } from './unitpicker.js';
-import { declareStyles, isoDay, fmtDay } from './page-declare-common.js';
+import { isoDay, fmtDay } from './page-declare-common.js';
 
 function stateText(a) {
   if (a.active) return h('span', { class: 'reason reason-symptoms' }, 'Đang là vùng dịch');
@@ -16,7 +16,6 @@ function stateText(a) {
 
 export function renderOutbreak(ctx) {
   const { el, signal } = ctx;
-  declareStyles();
   const activeOnly = h('input', { type: 'checkbox', id: 'ob-active' });
   const results = h('div', { class: 'results', id: 'ob-results', dataset: { state: 'loading' } }, loading());
 

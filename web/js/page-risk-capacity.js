@@ -5,7 +5,7 @@
 import { h, mount } from './dom.js';
 import { get, put, qs, isAbort } from './api.js';
 import { pageHead, loading, showError, emptyState, dataTable, field, button, toast } from './ui.js';
-import { weekInput, ensureRiskStyles } from './page-risk-common.js';
+import { weekInput } from './page-risk-common.js';
 
 const ITEMS = [
   ['oxygen', 'Trạm y tế có oxy'],
@@ -14,7 +14,6 @@ const ITEMS = [
 ];
 
 export function renderRiskCapacity(ctx) {
-  ensureRiskStyles();
   const { el, query, signal } = ctx;
   const state = { week: query.week || '' };
   const week = weekInput('capacity-week', state.week);

@@ -1,5 +1,5 @@
 // page-risk-common.js: what the risk-level pages share: the fixed level colours and labels, number
-// and percentage formats, the week input, and the stylesheet of these pages (web/css/risk.css).
+// and percentage formats, the week input. Their stylesheet is web/css/risk.css.
 import { h } from './dom.js';
 
 // Fixed colours of the four levels (Resolution 128/NQ-CP): green, yellow, orange, red.
@@ -28,10 +28,3 @@ export function weekInput(id, value) {
   return h('input', { type: 'week', id, value: value || '', pattern: '\\d{4}-W\\d{2}', placeholder: '2021-W46' });
 }
 
-let styled = false;
-// Links web/css/risk.css once (index.html is shared; the pages bring their own styles).
-export function ensureRiskStyles() {
-  if (styled) return;
-  styled = true;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href: '/css/risk.css' }));
-}

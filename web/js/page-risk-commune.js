@@ -4,10 +4,9 @@ import { h, mount } from './dom.js';
 import { get, isAbort } from './api.js';
 import { fmtNumber } from './format.js';
 import { pageHead, loading, showError, dataTable } from './ui.js';
-import { fmtPct, fmtRate, levelBadge, ensureRiskStyles } from './page-risk-common.js';
+import { fmtPct, fmtRate, levelBadge } from './page-risk-common.js';
 
 export function renderRiskCommune(ctx) {
-  ensureRiskStyles();
   const { el, params, query, signal } = ctx;
   const body = h('div', { id: 'risk-history', dataset: { state: 'loading' } }, loading());
   mount(el, pageHead('Cấp độ dịch qua các tuần'), h('p', null, h('a', { href: '#/levels' }, '← Cấp độ dịch')), body);

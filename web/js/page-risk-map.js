@@ -9,7 +9,7 @@ import { fmtNumber } from './format.js';
 import { pageHead, loading, showError, emptyState, dataTable, field, button, linkButton, toast, alertBox } from './ui.js';
 import { unitPicker } from './unitpicker.js';
 import { drawRiskMap } from './page-risk-draw.js';
-import { LEVEL_NAMES, fmtPct, fmtRate, levelBadge, weekInput, ensureRiskStyles } from './page-risk-common.js';
+import { LEVEL_NAMES, fmtPct, fmtRate, levelBadge, weekInput } from './page-risk-common.js';
 
 function columns() {
   return [
@@ -42,7 +42,6 @@ function perLevel(items) {
 }
 
 export function renderRiskMap(ctx) {
-  ensureRiskStyles();
   const { el, query, signal } = ctx;
   const state = { week: query.week || '', unit: query.unit || '' };
   const week = weekInput('risk-week', state.week);

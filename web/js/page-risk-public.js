@@ -6,7 +6,7 @@ import { h, mount } from './dom.js';
 import { get, qs, isAbort } from './api.js';
 import { loading, showError, emptyState, dataTable, field, alertBox } from './ui.js';
 import { drawRiskMap } from './page-risk-draw.js';
-import { LEVEL_NAMES, levelBadge, fmtRate, ensureRiskStyles } from './page-risk-common.js';
+import { LEVEL_NAMES, levelBadge, fmtRate } from './page-risk-common.js';
 
 function unitSelect(id, label) {
   const sel = h('select', { id }, h('option', { value: '' }, '— Chọn —'));
@@ -20,7 +20,6 @@ async function fill(sel, parent, value) {
 }
 
 export function renderRiskPublic(ctx) {
-  ensureRiskStyles();
   const { el, query, signal } = ctx;
   const state = { unit: query.unit || '', week: query.week || '' };
   const province = unitSelect('public-risk-province', 'Tỉnh/thành phố');

@@ -7,7 +7,7 @@ import { h, mount } from './dom.js';
 import { get, put, request, isAbort } from './api.js';
 import { session } from './session.js';
 import { pageHead, loading, showError, field, button, toast, alertBox } from './ui.js';
-import { fmtPct, ensureRiskStyles } from './page-risk-common.js';
+import { fmtPct } from './page-risk-common.js';
 
 function mayAdjust() {
   const u = session.user || {};
@@ -78,7 +78,6 @@ function boundaryImport() {
 }
 
 export function renderRiskRules(ctx) {
-  ensureRiskStyles();
   const { el, signal } = ctx;
   const body = h('div', { id: 'risk-rules', dataset: { state: 'loading' } }, loading());
   mount(el, pageHead('Quy định cấp độ dịch'), h('p', null, h('a', { href: '#/levels' }, '← Cấp độ dịch')), body);

@@ -5,7 +5,6 @@
 import { h, mount } from './dom.js';
 import { get, post } from './api.js';
 import { pageHead, field, setFieldError, clearFieldErrors, alertBox, loading, showError, toast, linkButton } from './ui.js';
-import { ensureStaysCss } from './page-stays.js';
 
 // The nationalities most often seen, by Vietnamese name; any other ISO 3166 code can be typed.
 export const NATIONALITIES = [
@@ -23,7 +22,6 @@ const todayLocal = () => new Date(Date.now() + 7 * 3600 * 1000).toISOString().sl
 
 export async function renderStayForm(ctx) {
   const { el, signal } = ctx;
-  ensureStaysCss();
   mount(el, pageHead('Đăng ký khách lưu trú'), loading());
   let venues;
   try {

@@ -11,11 +11,6 @@ import { NATIONALITIES } from './page-stays-form.js';
 
 const PAGE = 50;
 
-// Adds <link rel=stylesheet href=/css/stays.css> once (these pages' styles, kept out of app.css).
-export function ensureStaysCss() {
-  if (document.getElementById('stays-css')) return;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href: '/css/stays.css', id: 'stays-css' }));
-}
 
 const todayLocal = () => new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
 
@@ -57,7 +52,6 @@ function columns(reload) {
 
 export function renderStays(ctx) {
   const { el, query, signal } = ctx;
-  ensureStaysCss();
   if (!can('stays.read') && !can('stays.write')) {
     mount(el, pageHead('Không có quyền truy cập'), alertBox('error', 'Tài khoản của bạn không được phép dùng chức năng này.'));
     return;

@@ -12,15 +12,9 @@ export const TABS = [
   ['/vaccination/import', 'Nhập từ nền tảng tiêm chủng', 'vaccination.write'],
 ];
 
-// Adds <link rel=stylesheet href=/css/vaccination.css> once.
-function ensureVaccCss() {
-  if (document.getElementById('vaccination-css')) return;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href: '/css/vaccination.css', id: 'vaccination-css' }));
-}
 
 // The tab bar of the vaccination pages; current is the path of the page shown.
 export function vaccTabs(current) {
-  ensureVaccCss();
   return h('nav', { class: 'vacc-tabs', 'aria-label': 'Tiêm chủng' },
     TABS.filter(([, , perm]) => !perm || can(perm)).map(([path, label]) => h('a', {
       class: path === current ? 'btn btn-primary btn-small' : 'btn btn-light btn-small',

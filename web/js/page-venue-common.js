@@ -1,5 +1,5 @@
 // page-venue-common.js: shared by the venue and check-in pages: kind labels, the pages' own stylesheet
-// (css/venues.css, loaded once), time formats and the check-in list table.
+// (css/venues.css), time formats and the check-in list table.
 import { h } from './dom.js';
 import { fmtDateTime } from './format.js';
 import { dataTable } from './ui.js';
@@ -23,11 +23,6 @@ export const KIND_LABELS = Object.fromEntries(KINDS.map(([k, l]) => [k, l]));
 // The localStorage key of the personal QR token, written by the declaration page.
 export const TOKEN_KEY = 'phongdich.personalToken';
 
-// Adds <link rel=stylesheet href=/css/venues.css> once (the pages' styles, kept out of app.css).
-export function venueStyles() {
-  if (document.getElementById('venues-css')) return;
-  document.head.appendChild(h('link', { rel: 'stylesheet', href: '/css/venues.css', id: 'venues-css' }));
-}
 
 // "1 giờ 30 phút" from minutes.
 export function fmtMinutes(m) {

@@ -6,7 +6,7 @@ import { get, post, put } from './api.js';
 import { session } from './session.js';
 import { pageHead, field, setFieldError, clearFieldErrors, alertBox, loading, showError, toast, select } from './ui.js';
 import { unitPicker } from './unitpicker.js';
-import { KINDS, venueStyles, fmtMinutes } from './page-venue-common.js';
+import { KINDS, fmtMinutes } from './page-venue-common.js';
 
 const LABELS = {
   name: 'Tên địa điểm', kind: 'Loại địa điểm', address: 'Địa chỉ', responsible_name: 'Người phụ trách',
@@ -14,7 +14,6 @@ const LABELS = {
 };
 
 export async function renderVenueForm(ctx) {
-  venueStyles();
   const { el, params, signal } = ctx;
   const editing = !!params.id;
   const title = editing ? 'Sửa địa điểm' : 'Thêm địa điểm';

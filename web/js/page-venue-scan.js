@@ -6,13 +6,12 @@ import { h, mount } from './dom.js';
 import { get, post } from './api.js';
 import { fmtDateTime } from './format.js';
 import { pageHead, loading, showError, alertBox, button, emptyState, linkButton } from './ui.js';
-import { venueStyles, fmtClock } from './page-venue-common.js';
+import { fmtClock } from './page-venue-common.js';
 
 const ACTION_TEXT = { in: 'ĐÃ VÀO', out: 'ĐÃ RA', already_in: 'ĐANG Ở TRONG' };
 
 // #/scan: the venue of a venue account, or a choice among the venues in scope.
 export async function renderScanChoice(ctx) {
-  venueStyles();
   const { el, signal } = ctx;
   mount(el, pageHead('Quét mã khách'), loading());
   try {
@@ -30,7 +29,6 @@ export async function renderScanChoice(ctx) {
 }
 
 export async function renderVenueScan(ctx) {
-  venueStyles();
   const { el, params, signal } = ctx;
   mount(el, pageHead('Quét mã khách'), loading());
   let v;

@@ -6,7 +6,7 @@ import { get, isAbort } from './api.js';
 import { can } from './session.js';
 import { fmtDateTime } from './format.js';
 import { pageHead, details, loading, showError, linkButton, emptyState, pager } from './ui.js';
-import { venueStyles, fmtMinutes, checkinTable } from './page-venue-common.js';
+import { fmtMinutes, checkinTable } from './page-venue-common.js';
 
 // Today in Vietnam as YYYY-MM-DD.
 export function todayVN() {
@@ -55,7 +55,6 @@ function checkinsBlock(v, signal) {
 }
 
 export async function renderVenue(ctx) {
-  venueStyles();
   const { el, params, signal } = ctx;
   mount(el, pageHead('Địa điểm'), loading());
   let v;

@@ -4,7 +4,7 @@ import { h, mount, debounce } from './dom.js';
 import { get, qs, isAbort } from './api.js';
 import { can } from './session.js';
 import { pageHead, dataTable, pager, loading, showError, emptyState, linkButton, select } from './ui.js';
-import { KINDS, venueStyles } from './page-venue-common.js';
+import { KINDS } from './page-venue-common.js';
 
 const PAGE = 50;
 
@@ -21,7 +21,6 @@ function columns() {
 }
 
 export function renderVenues(ctx) {
-  venueStyles();
   const { el, query, signal } = ctx;
   const state = { q: query.q || '', kind: query.kind || '', open: query.open === '1', after: 0, stack: [] };
   let controller = null;
