@@ -191,8 +191,9 @@ int pd_care_alert_done(sqlite3 *db, const pd_actor *actor, int64_t entry_id, pd_
         pd_db_release(st);
     }
     episode_row e;
-    int rc = episode ? load_episode(db, actor, episode, &e, err)
-                     : pd_fail(err, PD_ENOTFOUND, "id", "Không tìm thấy cảnh báo này");
+    int rc = episode ? load_episode(db, actor, episode, &e, err) : PD_ENOTFOUND;
+    if (rc == PD_ENOTFOUND) /* out of scope answers exactly like a missing alert */
+        rc = pd_fail(err, PD_ENOTFOUND, "id", "Không tìm thấy cảnh báo này");
     if (rc == PD_OK && !open)
         rc = pd_fail(err, PD_ECONFLICT, "id", "Cảnh báo này đã được xử lý");
     st = rc == PD_OK ? pd_db_cached(db,

@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "base/validate.h"
 #include "people/unit_cache.h"
+#include "quarantine/quarantine.h"
 #include "store/db.h"
 #include "trace/trace.h"
 
@@ -467,6 +468,8 @@ int pd_case_confirm(sqlite3 *db, const pd_actor *actor, pd_case *c, pd_field_err
     }
     if (rc == PD_OK)
         rc = insert_log(db, actor, c->id, "active", c->confirmed_at, "Xác định ca bệnh (F0)", err);
+    if (rc == PD_OK) /* an F1 who becomes a case leaves quarantine for care */
+        rc = pd_quarantine_end_for_case(db, c->person_id, c->id, err);
     if (rc == PD_OK) {
         char detail[400];
         snprintf(detail, sizeof detail,

@@ -553,3 +553,21 @@ int pd_quarantine_orders_list(sqlite3 *db, const pd_actor *actor, const char *un
     *out = json_pack("{s:o}", "items", items);
     return PD_OK;
 }
+
+int pd_quarantine_end_for_case(sqlite3 *db, int64_t person_id, int64_t case_id, pd_err *err)
+{
+    sqlite3_stmt *st =
+        pd_db_cached(db,
+                     "UPDATE quarantine_orders SET status = 'cancelled', ended_at = ?3,"
+                     " release_note = 'Trở thành ca bệnh F0 (ca ' || ?2 || ')'"
+                     " WHERE person_id = ?1 AND status IN ('pending','active')",
+                     err);
+    if (!st)
+        return PD_EDB;
+    sqlite3_bind_int64(st, 1, person_id);
+    sqlite3_bind_int64(st, 2, case_id);
+    sqlite3_bind_int64(st, 3, pd_now());
+    int rc = sqlite3_step(st) == SQLITE_DONE ? PD_OK : pd_db_error(db, err);
+    pd_db_release(st);
+    return rc;
+}

@@ -109,6 +109,10 @@ int pd_quarantine_release(sqlite3 *db, const pd_actor *actor, int64_t order_id, 
                           bool force, const char *note, json_t **blockers, pd_err *err);
 /* The receiving commune station confirms the hand-over: the actor must be a commune account of
  * the order's commune (or admin), with PD_PERM_QUARANTINE_WRITE. */
+/* Inside the caller's transaction: the person's open orders (pending or active) end as cancelled
+ * because they became case case_id; care takes over (care/). */
+int pd_quarantine_end_for_case(sqlite3 *db, int64_t person_id, int64_t case_id, pd_err *err);
+
 int pd_quarantine_handover_confirm(sqlite3 *db, const pd_actor *actor, int64_t order_id,
                                    pd_err *err);
 
