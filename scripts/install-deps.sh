@@ -8,7 +8,7 @@ build_pkgs=(build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev li
             libutf8proc-dev libxlsxwriter-dev libqrencode-dev libzip-dev libexpat1-dev
             librsvg2-dev libcairo2-dev fonts-dejavu-core)
 test_pkgs=(libcmocka-dev chromium nodejs npm python3 python3-openpyxl wrk curl zbar-tools sqlite3
-           clang libclang-rt-14-dev)
+           clang libclang-rt-14-dev python3-docx)
 
 want=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_pkgs[@]}")
