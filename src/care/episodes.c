@@ -61,15 +61,6 @@ static int can(const pd_actor *actor, pd_perm perm, pd_err *err)
                                              : "Tài khoản không được cập nhật điều trị F0");
 }
 
-static int done(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 /* ---- monitoring ---- */
 
 /* The thresholds of the home-care row in force on day (96 % and 20 a minute before any). */
@@ -167,7 +158,7 @@ int pd_care_monitor(sqlite3 *db, const pd_actor *actor, int64_t episode_id, cons
         *entry_id = sqlite3_last_insert_rowid(db);
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "monitor", "care_episode", episode_id, e.unit, alert, err);
-    return done(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_care_alert_done(sqlite3 *db, const pd_actor *actor, int64_t entry_id, pd_err *err)
@@ -210,7 +201,7 @@ int pd_care_alert_done(sqlite3 *db, const pd_actor *actor, int64_t entry_id, pd_
     }
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "alert_done", "care_episode", episode, e.unit, "", err);
-    return done(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- beds ---- */
@@ -287,7 +278,7 @@ int pd_care_assign(sqlite3 *db, const pd_actor *actor, int64_t episode_id, int64
         snprintf(detail, sizeof detail, "facility=%lld %s", (long long)facility_id, bed_kind);
         rc = pd_audit_write(db, actor, "assign", "care_episode", episode_id, e.unit, detail, err);
     }
-    return done(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- release ---- */
@@ -445,7 +436,7 @@ int pd_care_release(sqlite3 *db, const pd_actor *actor, int64_t episode_id, cons
     }
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "release", "care_episode", episode_id, e.unit, basis, err);
-    return done(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- reading ---- */

@@ -392,15 +392,6 @@ static int insert_case(sqlite3 *db, const pd_actor *actor, pd_case *c, pd_err *e
     return PD_OK;
 }
 
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 static int fail_invalid(const pd_field_errors *errs, pd_err *err)
 {
     return pd_fail(err, PD_EINVAL, errs->items[0].field, "%s", errs->items[0].message);
@@ -477,7 +468,7 @@ int pd_case_confirm(sqlite3 *db, const pd_actor *actor, pd_case *c, pd_field_err
                  (long long)c->person_id, c->sample_date, c->basis, c->found_in);
         rc = pd_audit_write(db, actor, "create", "case", c->id, c->unit_code, detail, err);
     }
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- status ---- */
@@ -546,7 +537,7 @@ int pd_case_set_status(sqlite3 *db, const pd_actor *actor, int64_t id, const cha
                      "Thời điểm đổi trạng thái không được trước lúc xác định ca bệnh");
     if (rc == PD_OK)
         rc = write_status(db, actor, &c, status, at, clean, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_case_history(sqlite3 *db, const pd_actor *actor, int64_t id, pd_case_status_cb cb, void *ctx,
@@ -668,7 +659,7 @@ int pd_case_set_source(sqlite3 *db, const pd_actor *actor, int64_t id, int64_t s
             snprintf(detail, sizeof detail, "Bỏ nguồn lây của ca %.120s", c.full_name);
         rc = pd_audit_write(db, actor, "update", "case", id, c.unit_code, detail, err);
     }
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- contacts added by hand ---- */
@@ -741,7 +732,7 @@ int pd_case_contact_add(sqlite3 *db, const pd_actor *actor, int64_t case_id, int
                  (long long)person_id);
         rc = pd_audit_write(db, actor, "add_contact", "case", case_id, c.unit_code, detail, err);
     }
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_case_contacts_added(sqlite3 *db, const pd_actor *actor, int64_t case_id,

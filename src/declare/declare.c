@@ -501,15 +501,6 @@ static int invalid(const pd_field_errors *errs, pd_err *err)
     return pd_fail(err, PD_EINVAL, errs->items[0].field, "%s", errs->items[0].message);
 }
 
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 /* Keeps the token the page already holds when it is live and belongs to the person. */
 static int public_token(sqlite3 *db, const char *token_in, int64_t person_id,
                         char token_out[PD_TOKEN_CHARS + 1], pd_err *err)
@@ -544,7 +535,7 @@ int pd_declare_public(sqlite3 *db, const char *ip, pd_declaration_in *in, const 
     int rc = pd_declaration_record(db, &actor, in, &out, err);
     if (rc == PD_OK)
         rc = public_token(db, token_in, out.person_id, token_out, err);
-    rc = finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     if (rc != PD_OK)
         token_out[0] = '\0';
     *declared_at = in->declared_at;
@@ -570,7 +561,7 @@ int pd_declare_daily(sqlite3 *db, const char *ip, const char *token, pd_declarat
     if (rc == PD_OK)
         rc = pd_declaration_record(db, &actor, in, &out, err);
     *declared_at = in->declared_at;
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* Staff may declare only for people and residences in their scope. */
@@ -614,7 +605,7 @@ int pd_declare_assist(sqlite3 *db, const pd_actor *actor, pd_declaration_in *in,
         pd_field_errors_add(errs, err->field, err->message);
     if (rc == PD_OK)
         rc = pd_declaration_record(db, actor, in, out, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- Reading ------------------------------------------------------------------------------- */

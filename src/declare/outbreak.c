@@ -110,15 +110,6 @@ static int insert(sqlite3 *db, const pd_actor *actor, pd_outbreak_area *a, pd_er
     return pd_audit_write(db, actor, "create", "outbreak_area", a->id, a->unit_code, detail, err);
 }
 
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 int pd_outbreak_add(sqlite3 *db, const pd_actor *actor, pd_outbreak_area *a, pd_err *err)
 {
     if (!pd_actor_can(actor, PD_PERM_OUTBREAK_WRITE))
@@ -130,7 +121,7 @@ int pd_outbreak_add(sqlite3 *db, const pd_actor *actor, pd_outbreak_area *a, pd_
     if (pd_db_begin(db, err) != PD_OK)
         return PD_EDB;
     int rc = insert(db, actor, a, err);
-    rc = finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     return rc == PD_OK ? load(db, a->id, a, err) : rc;
 }
 
@@ -181,7 +172,7 @@ int pd_outbreak_end(sqlite3 *db, const pd_actor *actor, int64_t id, const char *
         rc = check_end(db, actor, out, to_date, err);
     if (rc == PD_OK)
         rc = write_end(db, actor, out, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_outbreak_list(sqlite3 *db, const pd_actor *actor, bool active_only, pd_outbreak_cb cb,

@@ -161,15 +161,6 @@ static int person_in_scope(sqlite3 *db, const pd_actor *actor, int64_t person_id
     return rc;
 }
 
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 int pd_token_issue(sqlite3 *db, const pd_actor *actor, int64_t person_id,
                    char token[PD_TOKEN_CHARS + 1], pd_err *err)
 {
@@ -187,7 +178,7 @@ int pd_token_issue(sqlite3 *db, const pd_actor *actor, int64_t person_id,
                             "cấp mã QR mới, thu hồi mã cũ", err);
     if (rc != PD_OK)
         token[0] = '\0';
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_token_revoke_all(sqlite3 *db, const pd_actor *actor, int64_t person_id, int *revoked,
@@ -205,7 +196,7 @@ int pd_token_revoke_all(sqlite3 *db, const pd_actor *actor, int64_t person_id, i
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "update", "person_token", person_id, unit,
                             "thu hồi mọi mã QR", err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_token_status(sqlite3 *db, const pd_actor *actor, int64_t person_id, int *live,

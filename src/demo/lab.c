@@ -286,5 +286,5 @@ int demo_lab_write(sqlite3 *db, demo_rng *rng, struct pd_demo_summary *sum, pd_e
         rc = pooled_screening(&w, sum->communes[0].code);
     if (rc == PD_OK && campaign)
         rc = market_samples(&w, campaign);
-    return lab_finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }

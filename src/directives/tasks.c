@@ -398,17 +398,6 @@ int pd_task_get(sqlite3 *db, const pd_actor *actor, int64_t id, json_t **out, pd
     return PD_OK;
 }
 
-/* ---- Changing ------------------------------------------------------------------------------ */
-
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc == PD_OK)
-        rc = pd_db_commit(db, err);
-    if (rc != PD_OK)
-        pd_db_rollback(db);
-    return rc;
-}
-
 int pd_task_set_due(sqlite3 *db, const pd_actor *actor, int64_t id, const char *due, pd_err *err)
 {
     if (!pd_actor_can(actor, PD_PERM_DIRECTIVES_WRITE))
@@ -443,7 +432,7 @@ int pd_task_set_due(sqlite3 *db, const pd_actor *actor, int64_t id, const char *
     snprintf(detail, sizeof detail, "Hạn hoàn thành: %s", day[0] ? day : "không");
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "update", "task", id, t.c, detail, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 static int report_tx(sqlite3 *db, const pd_actor *actor, int64_t id, const char *status,
@@ -514,7 +503,7 @@ int pd_task_report(sqlite3 *db, const pd_actor *actor, int64_t task_id, const ch
     snprintf(detail, sizeof detail, "Báo cáo tiến độ: %s, %d%%", status, progress);
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "update", "task", task_id, t.c, detail, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 static bool report_of(sqlite3 *db, int64_t task, int64_t report)
@@ -613,7 +602,7 @@ int pd_task_attach(sqlite3 *db, const pd_actor *actor, int64_t task_id, int64_t 
     snprintf(detail, sizeof detail, "Đính kèm %s (%zu byte)", clean, size);
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "update", "task", task_id, t.c, detail, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_task_file(sqlite3 *db, const pd_actor *actor, int64_t file_id, char name[256],

@@ -237,7 +237,7 @@ int pd_campaign_create(sqlite3 *db, const pd_actor *actor, pd_campaign *c, pd_fi
     if (pd_db_begin(db, err) != PD_OK)
         return PD_EDB;
     int rc = create_tx(db, actor, c, errs, err);
-    rc = lab_finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     if (rc == PD_OK)
         rc = pd_campaign_get(db, actor, c->id, c, err);
     return rc;

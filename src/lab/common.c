@@ -14,15 +14,6 @@ int lab_fail_invalid(const pd_field_errors *errs, pd_err *err)
     return pd_fail(err, PD_EINVAL, errs->items[0].field, "%s", errs->items[0].message);
 }
 
-int lab_finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 int lab_query_int(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t *out, pd_err *err)
 {
     *out = 0;

@@ -307,7 +307,7 @@ int pd_lab_import(sqlite3 *db, const pd_actor *actor, const char *path, const ch
                  (long long)report->rows, (long long)report->samples, (long long)report->pools);
         rc = pd_audit_write(db, actor, "import", "sample", 0, "", detail, err);
     }
-    rc = lab_finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     if (rc != PD_OK) /* rolled back: nothing was written */
         report->samples = report->pools = report->unchanged = 0;
     return rc;

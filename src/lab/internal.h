@@ -11,8 +11,6 @@
 #include "lab/lab.h"
 
 int lab_fail_invalid(const pd_field_errors *errs, pd_err *err);
-/* Commits when rc is PD_OK, else rolls back; returns rc or the commit's failure. */
-int lab_finish(sqlite3 *db, int rc, pd_err *err);
 /* The first column of the first row (0 without one); binds a and, when the SQL has two
  * parameters, b. */
 int lab_query_int(sqlite3 *db, const char *sql, int64_t a, int64_t b, int64_t *out, pd_err *err);

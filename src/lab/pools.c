@@ -172,7 +172,7 @@ int pd_pool_create(sqlite3 *db, const pd_actor *actor, const int64_t *sample_ids
         return pd_fail(err, PD_EDENIED, "", "Tài khoản không được gộp mẫu");
     if (pd_db_begin(db, err) != PD_OK)
         return PD_EDB;
-    return lab_finish(db, lab_pool_create_tx(db, actor, sample_ids, n, out, err), err);
+    return pd_db_end(db, lab_pool_create_tx(db, actor, sample_ids, n, out, err), err);
 }
 
 static int take_for(sqlite3 *db, const pd_actor *actor, int64_t person_id, const char *reason,
@@ -232,7 +232,7 @@ int pd_pool_create_for(sqlite3 *db, const pd_actor *actor, const int64_t *person
                            npools, err);
     if (rc != PD_OK)
         *npools = 0;
-    return lab_finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- results ---- */
@@ -317,7 +317,7 @@ int pd_pool_result(sqlite3 *db, const pd_actor *actor, int64_t id, const char *r
     if (rc == PD_OK)
         rc = lab_pool_result_tx(db, actor, &p, result, result_at ? result_at : pd_now(), &changed,
                                 err);
-    return lab_finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_pools_list(sqlite3 *db, const pd_actor *actor, int64_t before_id, int limit, pd_pool_cb cb,

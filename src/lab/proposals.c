@@ -248,7 +248,7 @@ int pd_lab_proposal_confirm(sqlite3 *db, const pd_actor *actor, int64_t sample_i
         return rc;
     if (pd_db_begin(db, err) != PD_OK)
         return PD_EDB;
-    return lab_finish(db, mark_sample(db, actor, &p.sample, "confirmed", out->id, "", err), err);
+    return pd_db_end(db, mark_sample(db, actor, &p.sample, "confirmed", out->id, "", err), err);
 }
 
 int pd_lab_proposal_dismiss(sqlite3 *db, const pd_actor *actor, int64_t sample_id, const char *note,
@@ -267,5 +267,5 @@ int pd_lab_proposal_dismiss(sqlite3 *db, const pd_actor *actor, int64_t sample_i
     int rc = pd_lab_proposal_get(db, actor, sample_id, &p, err);
     if (rc == PD_OK)
         rc = mark_sample(db, actor, &p.sample, "dismissed", 0, clean, err);
-    return lab_finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }

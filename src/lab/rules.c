@@ -99,5 +99,5 @@ int pd_lab_set_pool_max(sqlite3 *db, const pd_actor *actor, int max, pd_err *err
     snprintf(detail, sizeof detail, "Cỡ gộp mẫu tối đa: %d", max);
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "update", "setting", 0, "", detail, err);
-    return lab_finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }

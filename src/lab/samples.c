@@ -288,7 +288,7 @@ int pd_sample_take(sqlite3 *db, const pd_actor *actor, pd_sample *s, pd_field_er
         return pd_fail(err, PD_EDENIED, "", "Tài khoản không được lấy mẫu xét nghiệm");
     if (pd_db_begin(db, err) != PD_OK)
         return PD_EDB;
-    return lab_finish(db, lab_sample_take_tx(db, actor, s, errs, err), err);
+    return pd_db_end(db, lab_sample_take_tx(db, actor, s, errs, err), err);
 }
 
 int pd_sample_get(sqlite3 *db, const pd_actor *actor, int64_t id, pd_sample *out, pd_err *err)
@@ -356,7 +356,7 @@ int pd_sample_result(sqlite3 *db, const pd_actor *actor, int64_t id, const char 
     if (rc == PD_OK)
         rc = lab_sample_result_tx(db, actor, &s, result, result_at ? result_at : pd_now(), &changed,
                                   err);
-    return lab_finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- list ---- */

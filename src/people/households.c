@@ -12,7 +12,7 @@
 #define HOUSEHOLD_COLUMNS                                                                          \
     "h.id, h.unit_code, coalesce(h.area_code,''), h.district_code, h.province_code, h.address,"    \
     " coalesce(h.head_person_id,0), (SELECT count(*) FROM people m WHERE m.household_id = h.id),"  \
-    " h.created_at, h.updated_at,"                                                                  \
+    " h.created_at, h.updated_at,"                                                                 \
     " coalesce((SELECT hp.full_name FROM people hp WHERE hp.id = h.head_person_id), '')"
 
 static void household_from_row(sqlite3_stmt *st, pd_household *h)
@@ -70,11 +70,13 @@ static int check_household(sqlite3 *db, const pd_actor *actor, pd_household *h, 
     }
     if (h->area_code[0] && (!pd_unit_cache_get(db, h->area_code, &a) || a.level != 4 ||
                             strcmp(a.commune_code, h->unit_code) != 0))
-        return pd_fail(err, PD_EINVAL, "area_code", "Thôn, tổ dân phố không thuộc xã, phường đã chọn");
+        return pd_fail(err, PD_EINVAL, "area_code",
+                       "Thôn, tổ dân phố không thuộc xã, phường đã chọn");
     pd_strlcpy(h->district_code, u.district_code, sizeof h->district_code);
     pd_strlcpy(h->province_code, u.province_code, sizeof h->province_code);
     if (!household_in_scope(actor, h))
-        return pd_fail(err, PD_EINVAL, "unit_code", "Đơn vị này nằm ngoài phạm vi quản lý của tài khoản");
+        return pd_fail(err, PD_EINVAL, "unit_code",
+                       "Đơn vị này nằm ngoài phạm vi quản lý của tài khoản");
     char clean[256];
     if (!pd_nfc_clean(h->address, clean, sizeof clean) || pd_utf8_length(clean) > 250)
         return pd_fail(err, PD_EINVAL, "address", "Địa chỉ quá dài (tối đa 250 ký tự)");
@@ -93,15 +95,6 @@ static int check_head(sqlite3 *db, const pd_actor *actor, const pd_household *h,
     if (strcmp(p.unit_code, h->unit_code) != 0)
         return pd_fail(err, PD_EINVAL, "head_person_id", "Chủ hộ cư trú ở xã, phường khác");
     return PD_OK;
-}
-
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
 }
 
 static int step_done(sqlite3 *db, sqlite3_stmt *st, pd_err *err)
@@ -129,8 +122,10 @@ int pd_household_create(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_
         }
     }
     if (rc == PD_OK && h->head_person_id) {
-        sqlite3_stmt *st = pd_db_prepare(db, "UPDATE people SET household_id = ?, relation = 'Chủ hộ',"
-                                             " version = version + 1 WHERE id = ?", err);
+        sqlite3_stmt *st = pd_db_prepare(db,
+                                         "UPDATE people SET household_id = ?, relation = 'Chủ hộ',"
+                                         " version = version + 1 WHERE id = ?",
+                                         err);
         if (!st)
             rc = PD_EDB;
         else {
@@ -141,7 +136,7 @@ int pd_household_create(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_
     }
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "create", "household", h->id, h->unit_code, h->address, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* A household changes commune only once its members have moved: moving it alone would leave them
@@ -201,7 +196,7 @@ int pd_household_update(sqlite3 *db, const pd_actor *actor, pd_household *h, pd_
     }
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "update", "household", h->id, h->unit_code, h->address, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 static int write_membership(sqlite3 *db, int64_t household_id, int64_t person_id,
@@ -247,7 +242,7 @@ int pd_household_set_member(sqlite3 *db, const pd_actor *actor, int64_t househol
         snprintf(detail, sizeof detail, "household_id=%lld", (long long)household_id);
         rc = pd_audit_write(db, actor, "update", "person", person_id, p.unit_code, detail, err);
     }
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_households_list(sqlite3 *db, const pd_actor *actor, const char *unit_code, int64_t after_id,

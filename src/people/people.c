@@ -318,15 +318,6 @@ static int check_person(sqlite3 *db, const pd_actor *actor, pd_person *p, bool a
     return PD_OK;
 }
 
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 int pd_person_create(sqlite3 *db, const pd_actor *actor, pd_person *p, bool allow_duplicates,
                      pd_field_errors *errs, pd_duplicates *dups, pd_err *err)
 {
@@ -354,7 +345,7 @@ int pd_person_create(sqlite3 *db, const pd_actor *actor, pd_person *p, bool allo
                                 err);
         }
     }
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* Names the fields that changed, for the audit entry. */
@@ -428,7 +419,7 @@ int pd_person_update(sqlite3 *db, const pd_actor *actor, pd_person *p, bool allo
         rc = check_person(db, actor, p, allow_duplicates, errs, dups, err);
     if (rc == PD_OK)
         rc = write_update(db, actor, p, &old, err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 int pd_person_get(sqlite3 *db, const pd_actor *actor, int64_t id, pd_person *out, pd_err *err)

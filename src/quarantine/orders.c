@@ -67,16 +67,6 @@ static int need(const pd_actor *actor, pd_perm perm, pd_err *err)
                                                    : "Tài khoản không được cập nhật cách ly");
 }
 
-/* Runs one change: the caller's statements between BEGIN and COMMIT, rolled back on failure. */
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 static int exec_bound(sqlite3 *db, sqlite3_stmt *st, pd_err *err)
 {
     int rc = sqlite3_step(st);
@@ -168,7 +158,7 @@ int pd_quarantine_start(sqlite3 *db, const pd_actor *actor, int64_t order_id, co
                  (long long)facility_id, on);
         rc = pd_audit_write(db, actor, "start", "quarantine_order", order_id, o.unit, detail, err);
     }
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- health checks ---- */
@@ -242,7 +232,7 @@ int pd_quarantine_check(sqlite3 *db, const pd_actor *actor, int64_t order_id, co
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "check", "quarantine_order", order_id, o.unit,
                             raise ? "alert" : "", err);
-    rc = finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     if (rc == PD_OK) {
         if (check_id)
             *check_id = id;
@@ -404,7 +394,7 @@ int pd_quarantine_release(sqlite3 *db, const pd_actor *actor, int64_t order_id, 
     }
     if (rc == PD_OK)
         rc = write_release(db, actor, &o, on, clean, forced, err);
-    rc = finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     if (rc == PD_ECONFLICT)
         *blockers = list;
     else
@@ -445,7 +435,7 @@ int pd_quarantine_handover_confirm(sqlite3 *db, const pd_actor *actor, int64_t o
     }
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "handover", "quarantine_order", order_id, o.unit, "", err);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- reading ---- */

@@ -341,15 +341,6 @@ static int check_stay(sqlite3 *db, const pd_actor *actor, pd_stay *s, venue_row 
     return already_staying(db, s, err);
 }
 
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 int pd_stay_register(sqlite3 *db, const pd_actor *actor, pd_stay *s, pd_field_errors *errs,
                      pd_err *err)
 {
@@ -372,7 +363,7 @@ int pd_stay_register(sqlite3 *db, const pd_actor *actor, pd_stay *s, pd_field_er
         rc = insert_stay(db, actor, s, &v, err);
     if (rc == PD_OK)
         copy_venue(s, &v);
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }
 
 /* ---- reading one ---- */
@@ -453,5 +444,5 @@ int pd_stay_set_leave(sqlite3 *db, const pd_actor *actor, int64_t id, const char
         pd_date_format(&l, out->leave_date, sizeof out->leave_date);
         rc = write_leave(db, actor, out, err);
     }
-    return finish(db, rc, err);
+    return pd_db_end(db, rc, err);
 }

@@ -11,7 +11,8 @@
 
 int pd_db_error(sqlite3 *db, pd_err *err)
 {
-    return pd_fail(err, PD_EDB, "", "Lỗi cơ sở dữ liệu: %s", db ? sqlite3_errmsg(db) : "không mở được");
+    return pd_fail(err, PD_EDB, "", "Lỗi cơ sở dữ liệu: %s",
+                   db ? sqlite3_errmsg(db) : "không mở được");
 }
 
 int pd_db_exec(sqlite3 *db, const char *sql, pd_err *err)
@@ -180,8 +181,9 @@ static sqlite3 *open_with(const char *path, int flags, pd_err *err)
     sqlite3_busy_timeout(db, 10000);
     sqlite3_extended_result_codes(db, 1);
     /* WAL lets readers run beside the writer; FULL makes every COMMIT durable before it returns. */
-    if (pd_db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                       "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+    if (pd_db_exec(db,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
                    err) != PD_OK) {
         sqlite3_close(db);
         return NULL;
@@ -254,7 +256,8 @@ int pd_db_migrate(sqlite3 *db, pd_err *err)
             return PD_EDB;
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", i + 1);
-        if (pd_db_exec(db, pd_migrations[i], err) != PD_OK || pd_db_exec(db, pragma, err) != PD_OK) {
+        if (pd_db_exec(db, pd_migrations[i], err) != PD_OK ||
+            pd_db_exec(db, pragma, err) != PD_OK) {
             pd_db_rollback(db);
             return PD_EDB;
         }
@@ -313,7 +316,8 @@ int pd_db_backup(sqlite3 *db, const char *out, pd_err *err)
     }
     int rc;
     /* Copy in steps so writers on the live database are not blocked for the whole copy. */
-    while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED)
         sqlite3_sleep(5);
     sqlite3_backup_finish(b);
     int status = PD_OK;
@@ -334,4 +338,13 @@ const char *pd_col_text(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     return t ? (const char *)t : "";
+}
+
+int pd_db_end(sqlite3 *db, int rc, pd_err *err)
+{
+    if (rc != PD_OK) {
+        pd_db_rollback(db);
+        return rc;
+    }
+    return pd_db_commit(db, err);
 }

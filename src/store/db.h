@@ -24,6 +24,9 @@ int pd_db_latest_version(void);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return PD_OK or PD_EDB (err filled). */
 int pd_db_begin(sqlite3 *db, pd_err *err);
 int pd_db_commit(sqlite3 *db, pd_err *err);
+/* Ends the transaction of one change: COMMIT when rc is PD_OK, else ROLLBACK; returns rc or the
+ * COMMIT's failure. */
+int pd_db_end(sqlite3 *db, int rc, pd_err *err);
 void pd_db_rollback(sqlite3 *db);
 
 /* Runs SQL with no result rows. */

@@ -279,15 +279,6 @@ static void bind_fields(sqlite3_stmt *st, const pd_venue *v)
     sqlite3_bind_int64(st, 12, v->updated_at);
 }
 
-static int finish(sqlite3 *db, int rc, pd_err *err)
-{
-    if (rc != PD_OK) {
-        pd_db_rollback(db);
-        return rc;
-    }
-    return pd_db_commit(db, err);
-}
-
 static int insert_venue(sqlite3 *db, const pd_actor *actor, pd_venue *v, pd_err *err)
 {
     sqlite3_stmt *st = pd_db_prepare(
@@ -338,7 +329,7 @@ int pd_venue_create(sqlite3 *db, const pd_actor *actor, pd_venue *v, pd_field_er
     }
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, "create", "venue", v->id, v->unit_code, v->name, err);
-    rc = finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     if (rc == PD_OK)
         atomic_fetch_add(&venue_epoch, 1);
     return rc;
@@ -397,7 +388,7 @@ int pd_venue_update(sqlite3 *db, const pd_actor *actor, pd_venue *v, bool closed
     if (rc == PD_OK)
         rc = pd_audit_write(db, actor, closed && !old.closed_at ? "close" : "update", "venue",
                             v->id, v->unit_code, v->name, err);
-    rc = finish(db, rc, err);
+    rc = pd_db_end(db, rc, err);
     if (rc == PD_OK)
         atomic_fetch_add(&venue_epoch, 1); /* cached public lookups see the change at once */
     return rc;
