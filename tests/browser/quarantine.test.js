@@ -4,7 +4,7 @@
 // and confirms a hand-over waiting for its station; the admin tries to release an order whose days are
 // served (the page lists what blocks it, as the API does) and releases it with a note. On "Điều trị" the
 // district enters a home-monitoring entry with SpO₂ 94 %, sees the alert, and finds it on the alert list.
-// The phone run checks that the worklist fits the screen.
+// The phone run checks that the worklist fits the screen. The district adds facilities from the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, login, call } from '../lib/server.js';
@@ -159,6 +159,48 @@ test('the worklists fit a phone screen', async () => {
     await settled(page);
     assert.ok(await overflowX(page) <= 0, 'no sideways scrolling on Điều trị');
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the district adds a tier-2 treatment facility and a quarantine site from the facilities tab', async () => {
+  const { context, page, errors } = await openPage(browser, VIEWPORTS[0], server.url);
+  try {
+    await loginUI(page, 'huyen', server.accounts.huyen.password);
+    await page.goto('/#/quarantine');
+    await page.locator('#q-tabs [data-tab="facilities"]').click();
+    await page.locator('#facility-form').waitFor();
+    const before = (await api('huyen', 'GET', '/api/quarantine/facilities')).items.length;
+    const commune = (await api('huyen', 'GET', '/api/units?parent=' + server.accounts.huyen.unit_code)).items[0];
+
+    // A missing name is refused on its field, and nothing is added.
+    await page.locator('#fac-kind').selectOption('treatment');
+    await page.locator('#fac-save').click();
+    await page.locator('#fac-name-error:not([hidden])').waitFor();
+    assert.equal((await api('huyen', 'GET', '/api/quarantine/facilities')).items.length, before);
+
+    await page.locator('#fac-name').fill('Bệnh viện dã chiến số 2');
+    await page.locator('#fac-tier').selectOption('2');
+    await page.locator('#fac-beds').fill('80');
+    await page.locator('#fac-icu').fill('6');
+    await page.locator('#fac-unit-3').selectOption(commune.code);
+    await page.locator('#fac-save').click();
+    await page.locator('#facilities-table').getByText('Bệnh viện dã chiến số 2').waitFor();
+    const made = (await api('huyen', 'GET', '/api/quarantine/facilities?kind=treatment')).items
+      .find((f) => f.name === 'Bệnh viện dã chiến số 2');
+    assert.ok(made, 'saved');
+    assert.deepEqual([made.tier, made.beds, made.icu_beds, made.unit_code], [2, 80, 6, commune.code]);
+
+    await page.locator('#fac-kind').selectOption('quarantine');
+    assert.equal(await page.locator('#fac-tier').isVisible(), false, 'no tier for a quarantine site');
+    await page.locator('#fac-name').fill('Khu cách ly Trường Cao đẳng');
+    await page.locator('#fac-beds').fill('150');
+    await page.locator('#fac-unit-3').selectOption(commune.code);
+    await page.locator('#fac-save').click();
+    await page.locator('#facilities-table').getByText('Khu cách ly Trường Cao đẳng').waitFor();
+    assert.equal((await api('huyen', 'GET', '/api/quarantine/facilities')).items.length, before + 2);
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), [], 'no error but the refused empty name');
   } finally {
     await context.close();
   }

@@ -1,7 +1,8 @@
 // page-quarantine-main.js: "Cách ly" (#/quarantine): today's worklists in tabs (tests due, overdue tests,
 // releases due, hand-overs to confirm, monitoring that ends, symptomatic checks), the orders by phase with
-// starting a pending one, and the facilities with their occupancy; #/quarantine/orders/:id: one order with
-// its test schedule, health checks (and the form), release (what blocks it) and the hand-over confirmation.
+// starting a pending one, and the facilities of quarantine and care with their occupancy (and the form adding
+// one); #/quarantine/orders/:id: one order with its test schedule, health checks (and the form), release
+// (what blocks it) and the hand-over confirmation.
 import { h, mount } from './dom.js';
 import { get, post, isAbort } from './api.js';
 import { can, session } from './session.js';
@@ -9,6 +10,7 @@ import { pageHead, dataTable, loading, showError, emptyState, button, select, to
 import {
   PLACE_LABELS, PHASE_LABELS, SYMPTOM_LABELS, KIND_LABELS, tabs, personCell,
 } from './page-quarantine-common.js';
+import { facilityForm } from './page-quarantine-facility.js';
 
 const orderLink = (r) => h('a', { href: `#/quarantine/orders/${r.order_id ?? r.id}` }, `Lệnh ${r.order_id ?? r.id}`);
 
@@ -84,14 +86,14 @@ async function ordersView(box, signal, phase) {
 async function facilitiesView(box, signal) {
   mount(box, loading());
   try {
-    const fac = await get('/api/quarantine/facilities', { kind: 'isolation' }, { signal });
-    mount(box, fac.items.length ? dataTable([
+    const fac = await get('/api/quarantine/facilities', {}, { signal });
+    mount(box, facilityForm(() => facilitiesView(box, signal)), fac.items.length ? dataTable([
       { label: 'Cơ sở', cell: (f) => h('span', null, h('strong', null, f.name), h('span', { class: 'cell-sub' }, f.unit_name || '')) },
-      { label: 'Loại', cell: (f) => KIND_LABELS[f.kind] },
+      { label: 'Loại', cell: (f) => `${KIND_LABELS[f.kind]}${f.kind === 'treatment' && f.tier ? ` tầng ${f.tier}` : ''}` },
       { label: 'Giường', cell: (f) => String(f.beds) },
       { label: 'Đang dùng', cell: (f) => h('span', { dataset: { used: f.used } }, String(f.used)) },
       { label: 'Còn trống', cell: (f) => String(f.free) },
-    ], fac.items, { id: 'facilities-table' }) : emptyState('Chưa có cơ sở cách ly nào.'));
+    ], fac.items, { id: 'facilities-table' }) : emptyState('Chưa có cơ sở nào.'));
   } catch (e) { showError(box, e); }
 }
 
@@ -107,7 +109,7 @@ export function renderQuarantine(ctx) {
       p.append(h('div', { class: 'q-form' }, phase), list);
       ordersView(list, signal, phase.value);
     } },
-    { key: 'facilities', label: 'Cơ sở cách ly', render: (p) => { const b = h('div'); p.append(b); facilitiesView(b, signal); } },
+    { key: 'facilities', label: 'Cơ sở', render: (p) => { const b = h('div'); p.append(b); facilitiesView(b, signal); } },
   ], { id: 'q-tabs', selected: query.tab }));
 }
 
