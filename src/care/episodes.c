@@ -17,6 +17,7 @@
 
 typedef struct episode_row {
     int64_t id, case_id, person_id;
+    int tier; /* the tier triage recommended */
     char status[12], started_on[12], vaccination[8], case_status[16];
     char unit[16], district[16], province[16];
 } episode_row;
@@ -27,7 +28,8 @@ static int load_episode(sqlite3 *db, const pd_actor *actor, int64_t id, episode_
     sqlite3_stmt *st = pd_db_cached(
         db,
         "SELECT e.case_id, e.person_id, e.status, e.started_on, e.vaccination, c.status,"
-        " e.unit_code, e.district_code, e.province_code FROM care_episodes e JOIN cases c ON"
+        " e.unit_code, e.district_code, e.province_code, e.tier FROM care_episodes e JOIN cases c "
+        "ON"
         " c.id = e.case_id WHERE e.id = ?",
         err);
     if (!st)
@@ -45,6 +47,7 @@ static int load_episode(sqlite3 *db, const pd_actor *actor, int64_t id, episode_
                          sizeof e->province};
         for (int i = 0; i < 7; i++)
             pd_strlcpy(outs[i], pd_col_text(st, 2 + i), caps[i]);
+        e->tier = sqlite3_column_int(st, 9);
     }
     pd_db_release(st);
     if (!found || !pd_scope_covers(actor, e->province, e->district, e->unit))
@@ -224,8 +227,10 @@ static int bed_free(sqlite3 *db, int64_t facility, const char *kind, int capacit
     return PD_OK;
 }
 
+/* A bed at a treatment facility of at least the tier triage recommended (a higher tier may take a
+ * patient of a lower one, never the other way), or the mobile station. */
 static int check_bed(sqlite3 *db, const pd_actor *actor, int64_t facility, const char *kind,
-                     pd_err *err)
+                     int tier, pd_err *err)
 {
     static const char *const kinds[] = {"bed", "icu", "station", NULL};
     if (!pdq_in_list(kind, kinds))
@@ -241,6 +246,10 @@ static int check_bed(sqlite3 *db, const pd_actor *actor, int64_t facility, const
                                : "Cơ sở này không phải cơ sở điều trị");
     if (station)
         return PD_OK;
+    if (f.tier < tier)
+        return pd_fail(err, PD_EINVAL, "facility_id",
+                       "Người bệnh cần cơ sở điều trị tầng %d trở lên; cơ sở này thuộc tầng %d",
+                       tier, f.tier);
     bool icu = strcmp(kind, "icu") == 0;
     return bed_free(db, facility, kind, icu ? f.icu_beds : f.beds - f.icu_beds, err);
 }
@@ -257,7 +266,7 @@ int pd_care_assign(sqlite3 *db, const pd_actor *actor, int64_t episode_id, int64
     if (rc == PD_OK && strcmp(e.status, "active") != 0)
         rc = pd_fail(err, PD_ECONFLICT, "id", "Hồ sơ điều trị này đã kết thúc");
     if (rc == PD_OK)
-        rc = check_bed(db, actor, facility_id, bed_kind ? bed_kind : "", err);
+        rc = check_bed(db, actor, facility_id, bed_kind ? bed_kind : "", e.tier, err);
     sqlite3_stmt *st =
         rc == PD_OK ? pd_db_cached(db,
                                    "UPDATE care_episodes SET facility_id = ?2, bed_kind = ?3,"

@@ -241,6 +241,18 @@ static void test_beds_and_release(void **state)
     assert_int_equal(pd_care_assign(db, &admin, e2, f.id, "bed", &err), PD_ECONFLICT);
     assert_string_equal(err.field, "facility_id");
     assert_int_equal(pd_care_assign(db, &admin, e2, f.id, "icu", &err), PD_OK);
+    /* A tier-1 facility does not take a patient triage sent to tier 2 or above. */
+    pd_facility low = f;
+    low.id = 0;
+    snprintf(low.name, sizeof low.name, "Tầng 1");
+    low.tier = 1;
+    low.icu_beds = 0;
+    assert_int_equal(pd_facility_add(db, &admin, &low, &err), PD_OK);
+    pd_care_class k70;
+    int64_t e3 = triage(new_case(70, 1), "none", &k70);
+    assert_true(k70.tier >= 2);
+    assert_int_equal(pd_care_assign(db, &admin, e3, low.id, "bed", &err), PD_EINVAL);
+    assert_string_equal(err.field, "facility_id");
     /* Release (250/QĐ-BYT today): 7 days with a negative antigen test, else 10 (full) or 14. */
     assert_int_equal(pd_care_release(db, &admin, e1, "", "", &err), PD_ECONFLICT);
     assert_non_null(strstr(err.message, "250/QĐ-BYT"));
