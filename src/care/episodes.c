@@ -17,7 +17,8 @@
 
 typedef struct episode_row {
     int64_t id, case_id, person_id;
-    int tier; /* the tier triage recommended */
+    int tier;             /* the tier triage recommended */
+    char positive_on[12]; /* the positive sample's day (the case's), else the episode's start */
     char status[12], started_on[12], vaccination[8], case_status[16];
     char unit[16], district[16], province[16];
 } episode_row;
@@ -28,9 +29,9 @@ static int load_episode(sqlite3 *db, const pd_actor *actor, int64_t id, episode_
     sqlite3_stmt *st = pd_db_cached(
         db,
         "SELECT e.case_id, e.person_id, e.status, e.started_on, e.vaccination, c.status,"
-        " e.unit_code, e.district_code, e.province_code, e.tier FROM care_episodes e JOIN cases c "
-        "ON"
-        " c.id = e.case_id WHERE e.id = ?",
+        " e.unit_code, e.district_code, e.province_code, e.tier,"
+        " coalesce(nullif(c.sample_date, ''), e.started_on)"
+        " FROM care_episodes e JOIN cases c ON c.id = e.case_id WHERE e.id = ?",
         err);
     if (!st)
         return PD_EDB;
@@ -48,6 +49,7 @@ static int load_episode(sqlite3 *db, const pd_actor *actor, int64_t id, episode_
         for (int i = 0; i < 7; i++)
             pd_strlcpy(outs[i], pd_col_text(st, 2 + i), caps[i]);
         e->tier = sqlite3_column_int(st, 9);
+        pd_strlcpy(e->positive_on, pd_col_text(st, 10), sizeof e->positive_on);
     }
     pd_db_release(st);
     if (!found || !pd_scope_covers(actor, e->province, e->district, e->unit))
@@ -351,9 +353,9 @@ static json_t *judge(sqlite3 *db, const episode_row *e, const char *day, const c
     release_rule r;
     if (load_release_rule(db, day, &r, err) != PD_OK)
         return NULL;
-    int days = pdq_days_between(e->started_on, day);
+    int days = pdq_days_between(e->positive_on, day);
     char from[11], neg[11], msg[400];
-    pdq_add_days(e->started_on, r.with_negative, from);
+    pdq_add_days(e->positive_on, r.with_negative, from);
     negative_test(db, e->person_id, from, day, reported, neg);
     bool full = strcmp(e->vaccination, "full") == 0;
     int without = full ? r.full_without : r.other_without;
